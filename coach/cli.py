@@ -1,0 +1,243 @@
+"""The ``coach`` command line (see ../shared/CONTRACT.md). No scoring logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+#: More conversations than this get a progress bar on stderr.
+PROGRESS_AFTER = 5
+DESCRIPTION = """\
+coach scores support agents' replies for politeness, empathy, correctness (against your
+knowledge base) and follow-through, and explains every flag with the evidence and a better
+wording.
+
+examples:
+  coach score transcripts/ --kb kb/                  JSON lines on stdout, one per agent reply
+  coach score chats.csv --kb kb/ --out report.html   a report to open in a browser
+  coach check "Refunds take 14 days." --context "How long do refunds take?" --kb kb/
+  coach check --batch drafts.jsonl --kb kb/
+  coach app                                          the web app for reviewers, agents, trainers
+
+Exit status: 0 success; 2 bad input (good records are still scored); 1 internal error.
+"""
+
+
+class Problems:
+    """Counts input problems and prints each as one line on stderr."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def report(self, problem: object) -> None:
+        """Print a problem line."""
+        self.count += 1
+        print(f"coach: error: {problem}", file=self.stream, flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with a help text a new user can follow."""
+    parser = argparse.ArgumentParser(prog="coach", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", help="TOML config file (default: ./coach.toml if present)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    score = commands.add_parser("score", help="score every agent reply in transcript files or folders",
+                                description="Score every agent reply in the given files and folders "
+                                            "(.json, .jsonl, .csv, .txt; folders are read recursively).")
+    score.add_argument("paths", nargs="+", metavar="PATH", help="transcript file or folder")
+    score.add_argument("--kb", help="knowledge base: a folder of .md/.txt or a .json/.jsonl/.csv file")
+    score.add_argument("--out", help="write the report to FILE instead of stdout")
+    score.add_argument("--format", choices=["jsonl", "csv", "html"],
+                       help="report format (default: from --out's extension, else jsonl)")
+
+    check = commands.add_parser("check", help="score one draft reply (or a batch of them)",
+                                description="Score a draft reply before sending it.")
+    check.add_argument("text", nargs="?", help="the draft reply")
+    check.add_argument("--context", help="the customer message the draft answers")
+    check.add_argument("--kb", help="knowledge base to check facts against")
+    check.add_argument("--language", help="language code (default: detected)")
+    check.add_argument("--batch", metavar="FILE.jsonl",
+                       help='JSON lines {"id", "text", "context"?, "knowledge"?, "language"?}')
+
+    app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
+    app.add_argument("--port", type=int, default=8501)
+    app.add_argument("--results", help="scored JSONL to show (default: data/sample_scores.jsonl)")
+    app.add_argument("--kb", help="knowledge base for the draft checker")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="coach: %(levelname)s: %(message)s", stream=sys.stderr)
+    from coach.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+        handler = {"score": cmd_score, "check": cmd_check, "app": cmd_app}[args.command]
+        return handler(args, config)
+    except ConfigError as exc:
+        print(f"coach: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence prints, not a trace
+        logging.getLogger("coach").debug("internal error", exc_info=True)
+        print(f"coach: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _coach(config, kb: str | None, problems: Problems):  # noqa: ANN001, ANN202
+    from coach.pipeline import Coach
+
+    coach = Coach(config, kb_path=kb)
+    for problem in coach.kb_problems:
+        problems.report(problem)
+    return coach
+
+
+def _with_progress(items: Iterable, enabled: bool) -> Iterator:  # noqa: ANN001
+    """Pass items through, showing a progress bar once more than a handful went by."""
+    bar = None
+    for count, item in enumerate(items, 1):
+        if enabled and bar is None and count > PROGRESS_AFTER:
+            from tqdm import tqdm
+
+            bar = tqdm(unit=" conversations", file=sys.stderr, initial=count - 1)
+        if bar is not None:
+            bar.update(1)
+        yield item
+    if bar is not None:
+        bar.close()
+
+
+def cmd_score(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach score``: stream transcripts through the scorers into a report."""
+    from coach.errors import InputProblem
+    from coach.io import read_transcripts
+    from coach.report import write_report
+
+    problems = Problems(sys.stderr)
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "jsonl")
+    if fmt not in ("jsonl", "csv", "html"):
+        fmt = "jsonl"
+    coach = _coach(config, args.kb, problems)
+
+    def good_transcripts() -> Iterator:
+        for item in read_transcripts(args.paths):
+            if isinstance(item, InputProblem):
+                problems.report(item)
+            else:
+                yield item
+
+    results = _with_progress(coach.score_many(good_transcripts()), enabled=sys.stderr.isatty())
+    dimensions = config.enabled_dimensions()
+    if args.out:
+        target = Path(args.out)
+        partial = target.with_name(target.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            write_report(results, out, fmt, dimensions)
+        partial.replace(target)  # a finished report only ever replaces the old one whole
+    else:
+        write_report(results, sys.stdout, fmt, dimensions)
+    return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach check``: one draft, or a JSONL batch of drafts."""
+    from coach.report import reply_record
+
+    problems = Problems(sys.stderr)
+    if args.batch:
+        return _check_batch(args, config, problems)
+    if not args.text:
+        print("coach: error: give the draft TEXT, or --batch FILE.jsonl", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    coach = _coach(config, args.kb, problems)
+    reply = coach.check(args.text, context=args.context, language=args.language)
+    print(json.dumps(reply_record(reply, with_conversation=False), ensure_ascii=False))
+    return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def _check_batch(args: argparse.Namespace, config, problems: Problems) -> int:  # noqa: ANN001
+    from coach.errors import InputProblem
+    from coach.io.textfile import check_readable, iter_lines
+    from coach.report import reply_record
+
+    path = Path(args.batch)
+    unreadable = check_readable(path) if path.is_file() else InputProblem(str(path), "", "no such file")
+    if unreadable:
+        problems.report(unreadable)
+        return EXIT_BAD_INPUT
+    coach = _coach(config, args.kb, problems)
+    for number, line in iter_lines(path):
+        if isinstance(line, str) and not line.strip():
+            continue
+        record, problem = _batch_record(line, str(path), number)
+        if problem:
+            problems.report(problem)
+            print(json.dumps({"id": record.get("id") if record else None, "error": problem.problem},
+                             ensure_ascii=False), flush=True)
+            continue
+        reply = coach.check(record["text"], context=record.get("context"), language=record.get("language"),
+                            knowledge=record.get("knowledge"))
+        out = {"id": record["id"], **{k: v for k, v in reply_record(reply, False).items() if k in ("scores", "flags")}}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def _batch_record(line: object, name: str, number: int) -> tuple[dict | None, object]:
+    from coach.errors import InputProblem
+
+    where = f"line {number}"
+    if isinstance(line, InputProblem):
+        return None, line
+    try:
+        record = json.loads(line)  # type: ignore[arg-type]
+    except json.JSONDecodeError as exc:
+        return None, InputProblem(name, where, f"invalid JSON: {exc.msg}")
+    if not isinstance(record, dict):
+        return None, InputProblem(name, where, "expected a JSON object")
+    for key in ("id", "text"):
+        if not isinstance(record.get(key), (str, int)) or record.get(key) == "":
+            return record, InputProblem(name, where, f"missing required field '{key}'")
+    for key in ("context", "knowledge", "language"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return record, InputProblem(name, where, f"'{key}' must be a string")
+    return record, None
+
+
+def cmd_app(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach app``: run the Streamlit app in this process's place."""
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    if not app.is_file():
+        print(f"coach: error: {app} not found (run from a source checkout)", file=sys.stderr)
+        return EXIT_INTERNAL
+    env = dict(os.environ)
+    if args.results:
+        env["COACH_RESULTS"] = args.results
+    if args.kb:
+        env["COACH_KB"] = args.kb
+    if args.config:
+        env["COACH_CONFIG"] = args.config
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(command, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

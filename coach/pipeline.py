@@ -1,0 +1,84 @@
+"""``Coach``: reads config, loads models and the KB index once, and scores transcripts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from coach.config import Config
+from coach.errors import InputProblem
+from coach.kb import load_kb
+from coach.kb_index import KbIndex
+from coach.nlp import DRAFT_META, Analysis, NlpToolkit
+from coach.scorers import discover
+from coach.scorers.base import Resources, Scorer
+from coach.types import ConversationResult, DimensionScore, KbArticle, ReplyScore, Transcript, Turn
+
+log = logging.getLogger(__name__)
+
+
+class Coach:
+    """Composes the scorers enabled in config over one shared NLP pass per batch."""
+
+    def __init__(self, config: Config | None = None, kb_path: str | Path | None = None,
+                 nlp: NlpToolkit | None = None) -> None:
+        self.config = config or Config()
+        self.nlp = nlp or NlpToolkit(self.config.default_language)
+        self.kb_problems: list[InputProblem] = []
+        kb = None
+        if kb_path is not None:
+            articles, self.kb_problems = load_kb(kb_path)
+            if articles:
+                cache = Path(self.config.data_dir) / "cache"
+                kb = KbIndex.build(articles, self.nlp, self.config.kb, cache_dir=cache)
+        self.kb = kb
+        self.scorers = self._make_scorers(kb)
+
+    def _make_scorers(self, kb: KbIndex | None) -> list[Scorer]:
+        resources = Resources(self.config, self.nlp, kb)
+        registry = discover()
+        unknown = [name for name in self.config.enabled_dimensions() if name not in registry]
+        if unknown:
+            raise ValueError(f"config enables unknown dimension(s): {', '.join(unknown)}; "
+                             f"available: {', '.join(sorted(registry))}")
+        return [registry[name](self.config.dimensions[name], resources)
+                for name in self.config.enabled_dimensions()]
+
+    def score_many(self, transcripts: Iterable[Transcript]) -> Iterator[ConversationResult]:
+        """Score transcripts in batches; results come out in input order, lazily."""
+        iterator = iter(transcripts)
+        while batch := list(islice(iterator, self.config.batch_size)):
+            for analysis in self.nlp.analyze(batch):
+                yield self.score_analysis(analysis)
+
+    def score(self, transcript: Transcript) -> ConversationResult:
+        """Score one transcript."""
+        return next(self.score_many([transcript]))
+
+    def score_analysis(self, analysis: Analysis, scorers: list[Scorer] | None = None) -> ConversationResult:
+        """Run every enabled scorer over an analysed transcript."""
+        per_scorer = [scorer.score(analysis) for scorer in scorers or self.scorers]
+        transcript = analysis.transcript
+        replies = []
+        for index in transcript.agent_turn_indices():
+            dims: tuple[DimensionScore, ...] = tuple(scores[index] for scores in per_scorer)
+            replies.append(ReplyScore(transcript.id, index, transcript.author_of(index), analysis.language,
+                                      transcript.turns[index].text, dims))
+        return ConversationResult(transcript, analysis.language, tuple(replies))
+
+    def check(self, text: str, context: str | None = None, language: str | None = None,
+              knowledge: str | None = None, conversation_id: str = "draft") -> ReplyScore:
+        """Score one draft reply, optionally after the customer message it answers.
+
+        With ``knowledge``, correctness is judged against that passage instead of the KB.
+        """
+        turns = ([Turn("customer", context)] if context else []) + [Turn("agent", text)]
+        transcript = Transcript(conversation_id, tuple(turns), language=language, meta={DRAFT_META: True})
+        analysis = self.nlp.analyze([transcript])[0]
+        scorers = None
+        if knowledge:
+            article = KbArticle("knowledge", "Provided knowledge", knowledge, analysis.language)
+            scorers = self._make_scorers(KbIndex.build([article], self.nlp, self.config.kb))
+        return self.score_analysis(analysis, scorers).replies[-1]

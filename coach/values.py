@@ -1,0 +1,115 @@
+"""Typed values in text: money, durations and percentages, normalised so "48 hours",
+"2 days", "двое суток" and "two days" compare equal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "forty-eight": 48, "fifty": 50, "sixty": 60,
+    "seventy-two": 72, "ninety": 90, "hundred": 100, "twenty-four": 24,
+    "один": 1, "одна": 1, "одну": 1, "одного": 1, "одних": 1, "два": 2, "две": 2, "двух": 2, "двое": 2,
+    "три": 3, "трёх": 3, "трех": 3, "трое": 3, "четыре": 4, "четырёх": 4, "четверо": 4, "пять": 5,
+    "пяти": 5, "пятеро": 5, "шесть": 6, "семь": 7, "семи": 7, "десять": 10, "десяти": 10,
+    "четырнадцать": 14, "четырнадцати": 14, "пятнадцать": 15, "двадцать": 20, "тридцать": 30,
+    "тридцати": 30, "сорок": 40, "сорок восемь": 48, "сорока восьми": 48, "шестьдесят": 60,
+    "двенадцать": 12, "двенадцати": 12, "двадцать четыре": 24, "двадцати четырёх": 24,
+}
+HOURS_PER = {
+    "minute": 1 / 60, "hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 30, "year": 24 * 365,
+}
+_NUM = r"\d+(?:[ \u00a0,]\d{3})*(?:[.,]\d+)?"
+_WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
+_AMOUNT = rf"(?:{_NUM}|(?<![\w-])(?:{_WORDS})(?![\w-]))"
+_RANGE = rf"(?P<a>{_AMOUNT})(?:\s*(?:-|–|—|to|до|или|or)\s*(?P<b>{_AMOUNT}))?"
+_DURATION_UNITS = (
+    r"(?P<business>business |working |рабочих |рабочий |рабочего |календарных )?"
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
+    r"минут[аы]?|мин\.?|час(?:а|ов)?|дн(?:я|ей)|день|сут(?:ки|ок)|недел[иьяюь]|недель|месяц(?:а|ев)?|год(?:а)?|лет)\b"
+)
+DURATION = re.compile(rf"{_RANGE}\s*-?\s*{_DURATION_UNITS}", re.IGNORECASE)
+BARE_UNIT = re.compile(r"(?<![\w-])(?P<a>a|an|one)\s+(?P<unit>month|week|year|day|hour)\b|\b(?P<ru>сутки|полчаса|месяц|неделю|год)\b", re.IGNORECASE)
+MONEY = re.compile(
+    rf"(?:\$\s?(?P<usd1>{_NUM})|(?P<usd2>{_AMOUNT})\s?(?:dollars?|usd|bucks)\b|"
+    rf"(?P<rub>{_NUM})\s?(?:₽|руб(?:\.|лей|ля|ль)?|р\.)(?!\w))", re.IGNORECASE)
+PERCENT = re.compile(rf"(?P<a>{_NUM})\s?(?:%|percent\b|процент\w*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A typed value: ``kind`` money:USD / money:RUB / duration / percent; durations in hours."""
+
+    kind: str
+    amount: float
+    start: int
+    end: int
+    text: str
+
+
+def to_number(raw: str) -> float | None:
+    """Parse "2 990", "9.99", "1,000", "двое", "forty-eight"."""
+    word = raw.strip().lower()
+    if word in WORD_NUMBERS:
+        return float(WORD_NUMBERS[word])
+    compact = re.sub(r"[ \u00a0]", "", word)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", compact):
+        compact = compact.replace(",", "")
+    compact = compact.replace(",", ".")
+    try:
+        return float(compact)
+    except ValueError:
+        return None
+
+
+def _unit_hours(unit: str) -> float:
+    unit = unit.lower()
+    table = (("min", "minute"), ("мин", "minute"), ("hour", "hour"), ("hr", "hour"), ("час", "hour"),
+             ("сут", "day"), ("day", "day"), ("дн", "day"), ("день", "day"), ("week", "week"),
+             ("недел", "week"), ("month", "month"), ("месяц", "month"), ("year", "year"),
+             ("год", "year"), ("лет", "year"))
+    for prefix, name in table:
+        if unit.startswith(prefix):
+            return HOURS_PER[name]
+    return 1.0
+
+
+def extract_values(text: str) -> list[Value]:
+    """All money, duration and percent values in ``text``; a range gives two values."""
+    values: list[Value] = []
+    taken: list[tuple[int, int]] = []
+    for match in MONEY.finditer(text):
+        raw = match.group("usd1") or match.group("usd2") or match.group("rub")
+        amount = to_number(raw)
+        if amount is not None:
+            kind = "money:RUB" if match.group("rub") else "money:USD"
+            values.append(Value(kind, amount, match.start(), match.end(), match.group(0)))
+            taken.append(match.span())
+    for match in DURATION.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        hours = _unit_hours(match.group("unit"))
+        # "сутки" counts in days: "двое суток" = 48 hours.
+        for part in ("a", "b"):
+            amount = to_number(match.group(part)) if match.group(part) else None
+            if amount is not None:
+                values.append(Value("duration", amount * hours, match.start(), match.end(), match.group(0)))
+        taken.append(match.span())
+    for match in BARE_UNIT.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        before = text[max(0, match.start() - 6):match.start()].lower()
+        after_money = any(0 <= match.start() - v.end <= 4 for v in values if v.kind.startswith("money"))
+        # "$9.99 a month", "299 ₽ в месяц": a rate, not a duration claim.
+        if after_money or before.endswith(("per ", "в ", "/", "за ")):
+            continue
+        word = (match.group("unit") or match.group("ru")).lower()
+        hours = {"сутки": 24, "полчаса": 0.5, "месяц": 720, "неделю": 168, "год": 8760}.get(word)
+        values.append(Value("duration", hours if hours else _unit_hours(word), match.start(), match.end(), match.group(0)))
+    for match in PERCENT.finditer(text):
+        amount = to_number(match.group("a"))
+        if amount is not None:
+            values.append(Value("percent", amount, match.start(), match.end(), match.group(0)))
+    return sorted(values, key=lambda v: v.start)
