@@ -17,7 +17,7 @@ from coach.kb import split_passages
 from coach.types import KbArticle, KbPassage
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from coach.nlp import NlpToolkit
 
@@ -36,7 +36,7 @@ class Hit:
     lexical: float
 
 
-def lexical_tokens(doc: Doc) -> list[str]:
+def lexical_tokens(doc: Doc | Span) -> list[str]:
     """Lower-cased lemmas of content words and numbers: the BM25 vocabulary."""
     return [
         (t.lemma_ or t.text).lower()

@@ -134,20 +134,44 @@ def read_csv(path: Path) -> Iterator[ReadItem]:
     name = str(path)
     last_row: dict[str, int] = {}
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
+        lines = [0]
+        reader = csv.DictReader(_counted(handle, lines))
+        try:
+            header = reader.fieldnames or []
+        except csv.Error as exc:
+            yield InputProblem(name, "line 1", f"bad CSV header: {exc}")
+            return
         missing = [column for column in CSV_REQUIRED if column not in header]
         if missing:
             found = ", ".join(header) if header else "nothing"
             yield InputProblem(name, "line 1", f"missing required column(s) {', '.join(missing)} (found {found})")
             return
-        try:
-            for row_number, row in enumerate(reader):
+        for row_number, (_, row) in enumerate(_csv_rows(reader, lines)):
+            if isinstance(row, dict):
                 last_row[(row.get("conversation_id") or "").strip()] = row_number
-        except csv.Error as exc:
-            yield InputProblem(name, f"line {reader.line_num}", f"bad CSV: {exc}")
-            return
     yield from _csv_conversations(path, last_row)
+
+
+def _counted(handle: Iterable[str], lines: list[int]) -> Iterator[str]:
+    """Pass a file's lines to csv, counting them in ``lines[0]`` (csv's own ``line_num``
+    lags one line behind on a row it rejects)."""
+    for line in handle:
+        lines[0] += 1
+        yield line
+
+
+def _csv_rows(reader: csv.DictReader, lines: list[int]) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """``(line, row)`` per row, or ``(line, message)`` for a row csv refuses (say a field over
+    csv's size limit): one bad row must not hide the good rows around it."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield lines[0], f"bad CSV: {exc}"
+            continue
+        yield lines[0], row
 
 
 def _csv_conversations(path: Path, last_row: dict[str, int]) -> Iterator[ReadItem]:
@@ -156,10 +180,14 @@ def _csv_conversations(path: Path, last_row: dict[str, int]) -> Iterator[ReadIte
     open_fields: dict[str, dict[str, str]] = {}
     broken: dict[str, InputProblem] = {}
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        for row_number, row in enumerate(reader):
+        lines = [0]
+        reader = csv.DictReader(_counted(handle, lines))
+        for row_number, (line_number, row) in enumerate(_csv_rows(reader, lines)):
+            where = f"line {line_number}"
+            if isinstance(row, str):
+                yield InputProblem(name, where, row)
+                continue
             conv_id = (row.get("conversation_id") or "").strip()
-            where = f"line {reader.line_num}"
             if not conv_id:
                 yield InputProblem(name, where, "empty conversation_id")
                 continue

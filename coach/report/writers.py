@@ -56,7 +56,7 @@ body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#22
 """
 
 
-def _highlight(text: str, flags: list[Flag], turn: int) -> str:
+def highlight_html(text: str, flags: list[Flag], turn: int) -> str:
     spans = sorted({(f.evidence.start, f.evidence.end, f.severity) for f in flags if f.evidence.turn == turn})
     out, pos = [], 0
     for start, end, severity in spans:
@@ -85,7 +85,7 @@ def _conversation_html(result: ConversationResult, dimensions: list[str]) -> str
         reply = by_turn.get(index)
         css = f"turn {turn.speaker}" + (" flagged" if reply and reply.flags else "")
         parts.append(f'<div class="{css}"><b>{html.escape(t.author_of(index) or turn.speaker)}</b>: '
-                     f'{_highlight(turn.text, flags, index)}')
+                     f'{highlight_html(turn.text, flags, index)}')
         if reply:
             scores = " · ".join(f"{d} {'n/a' if reply.scores.get(d) is None else reply.scores[d]}"
                                 for d in dimensions)

@@ -13,6 +13,7 @@ import re
 
 from coach.kb_index import Hit, lexical_tokens
 from coach.nlp import Analysis, Sentence, TurnAnalysis
+from coach.retrieval import retrieve_for_reply
 from coach.scorers import register
 from coach.scorers.base import Scorer
 from coach.types import DimensionScore, Flag, Suggestion
@@ -48,14 +49,13 @@ class CorrectnessScorer(Scorer):
         return results
 
     def _score_reply(self, turn: TurnAnalysis, analysis: Analysis) -> DimensionScore:
-        context = analysis.previous_customer_text(turn.index)
         supported = contradicted = 0
         flags: list[Flag] = []
         for sentence in turn.sentences:
             values = extract_values(sentence.text)
             if not values:
                 continue
-            hits = self._retrieve(sentence, context, analysis)
+            hits = self._retrieve(sentence, turn, analysis)
             if not hits:
                 continue
             for value in values:
@@ -71,14 +71,13 @@ class CorrectnessScorer(Scorer):
             return self.not_applicable()
         return self.from_flags(flags, bonus=0.0)
 
-    def _retrieve(self, sentence: Sentence, context: str, analysis: Analysis) -> list[Hit]:
+    def _retrieve(self, sentence: Sentence, turn: TurnAnalysis, analysis: Analysis) -> list[Hit]:
         kb = self.resources.kb
         assert kb is not None
-        nlp = self.resources.nlp
-        query = f"{context}\n{sentence.text}".strip()
-        doc = nlp.docs([query], analysis.language)[0]
-        vector = nlp.encode([query])[0]
-        hits = kb.search_articles(lexical_tokens(doc), vector, analysis.language, k=SUPPORT_ARTICLES)
+        span = turn.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        tokens = lexical_tokens(span) if span is not None else []
+        hits = retrieve_for_reply(kb, analysis, turn.index, k=SUPPORT_ARTICLES, extra=sentence.text,
+                                  extra_tokens=tokens)
         if not hits or hits[0].similarity < kb.config.min_similarity:
             return []  # Not covered by the KB: abstain rather than call the agent wrong.
         return hits

@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    score the sample transcripts against the sample KB and open the app
+#   make test   run the whole test suite
+# Both create and use a virtual environment in .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test lint report clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+report: $(STAMP)
+	mkdir -p data
+	$(BIN)/coach score transcripts/ --kb kb/ --out data/sample_scores.jsonl
+	$(BIN)/coach score transcripts/ --kb kb/ --out data/sample_report.html
+	@echo "Scored the samples: data/sample_scores.jsonl, data/sample_report.html"
+
+run: report
+	$(BIN)/coach app --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check coach app.py tests
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) data .pytest_cache
