@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--batch", metavar="FILE.jsonl",
                        help='JSON lines {"id", "text", "context"?, "knowledge"?, "language"?}')
 
+    evaluate = commands.add_parser(
+        "eval", help="measure the scorers on a labelled dev set",
+        description="Print flag precision/recall/F1 per dimension and language, and KB retrieval "
+                    "recall@1/@3, on transcripts with labels.jsonl files beside them.")
+    evaluate.add_argument("target", choices=["dev"], help="what to evaluate (dev: the labelled sample set)")
+    evaluate.add_argument("--data", default="transcripts", help="folder of transcripts and labels.jsonl")
+    evaluate.add_argument("--kb", default="kb", help="knowledge base (default: kb)")
+
     app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
     app.add_argument("--port", type=int, default=8501)
     app.add_argument("--results", help="scored JSONL to show (default: data/sample_scores.jsonl)")
@@ -86,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = load_config(args.config)
-        handler = {"score": cmd_score, "check": cmd_check, "app": cmd_app}[args.command]
+        handler = {"score": cmd_score, "check": cmd_check, "eval": cmd_eval, "app": cmd_app}[args.command]
         return handler(args, config)
     except ConfigError as exc:
         print(f"coach: error: {exc}", file=sys.stderr)
@@ -219,6 +227,34 @@ def _batch_record(line: object, name: str, number: int) -> tuple[dict | None, ob
         if record.get(key) is not None and not isinstance(record[key], str):
             return record, InputProblem(name, where, f"'{key}' must be a string")
     return record, None
+
+
+def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach eval dev``: flag metrics and retrieval recall on the labelled dev set."""
+    from coach.devset import load_labels
+    from coach.errors import InputProblem
+    from coach.evaluate import flag_metrics, retrieval_recall
+    from coach.io import read_transcripts
+
+    problems = Problems(sys.stderr)
+    labels = load_labels(args.data)
+    if not labels:
+        problems.report(InputProblem(args.data, "", "no labels.jsonl found"))
+        return EXIT_BAD_INPUT
+    coach = _coach(config, args.kb, problems)
+    transcripts = []
+    for item in read_transcripts([args.data]):
+        (problems.report if isinstance(item, InputProblem) else transcripts.append)(item)
+    results = list(coach.score_many(transcripts))
+    print(f"{'dimension':<16}{'lang':<6}{'P':>6}{'R':>6}{'F1':>6}{'TP':>5}{'FP':>5}{'FN':>5}{'n/a err':>9}")
+    for m in flag_metrics(results, labels, config.enabled_dimensions()):
+        print(f"{m.dimension:<16}{m.language:<6}{m.precision:6.2f}{m.recall:6.2f}{m.f1:6.2f}"
+              f"{m.tp:5d}{m.fp:5d}{m.fn:5d}{m.applicability_errors:9d}")
+    if coach.kb is not None:
+        for k in (1, 3):
+            for lang, (hit, total) in sorted(retrieval_recall(coach, transcripts, labels, k=k).items()):
+                print(f"retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
+    return EXIT_BAD_INPUT if problems.count else EXIT_OK
 
 
 def cmd_app(args: argparse.Namespace, config) -> int:  # noqa: ANN001

@@ -13,6 +13,8 @@ import re
 from functools import cache
 
 DEFAULT_LANGUAGE = "en"
+#: Confidence another language of the same script needs to beat the main one (en / ru).
+MIN_OTHER_CONFIDENCE = 0.9
 #: Languages the n-gram model may choose from, by script.
 SCRIPT_LANGUAGES = {"latin": ["en", "de", "fr", "es", "it", "pt", "nl"], "cyrillic": ["ru", "uk", "bg"]}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -54,7 +56,9 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     script = max(votes, key=lambda s: votes[s])
     sample = " ".join(kept[script])
     language, confidence = _identifier(script).classify(sample)
-    # Very short samples ("ok", "Спасибо") give weak guesses: use the script's main language.
-    if confidence < 0.5 or len(sample) < 12:
-        return "ru" if script == "cyrillic" else default if default in SCRIPT_LANGUAGES["latin"] else "en"
+    main = "ru" if script == "cyrillic" else default if default in SCRIPT_LANGUAGES["latin"] else "en"
+    # Short samples ("ok", "Пришлите фото.") give weak guesses; a support team's texts are far
+    # more often in its main languages, so another language must win clearly.
+    if len(sample) < 12 or (language != main and confidence < MIN_OTHER_CONFIDENCE):
+        return main
     return language

@@ -47,6 +47,8 @@ class Value:
     start: int
     end: int
     text: str
+    #: "5-10 business days" counts in business days: not interchangeable with plain days.
+    business: bool = False
 
 
 def to_number(raw: str) -> float | None:
@@ -95,7 +97,8 @@ def extract_values(text: str) -> list[Value]:
         for part in ("a", "b"):
             amount = to_number(match.group(part)) if match.group(part) else None
             if amount is not None:
-                values.append(Value("duration", amount * hours, match.start(), match.end(), match.group(0)))
+                values.append(Value("duration", amount * hours, match.start(), match.end(), match.group(0),
+                                    business=bool(match.group("business"))))
         taken.append(match.span())
     for match in BARE_UNIT.finditer(text):
         if any(s <= match.start() < e for s, e in taken):

@@ -98,6 +98,8 @@ def read_json(path: Path) -> Iterator[ReadItem]:
 
     name = str(path)
     with path.open("rb") as handle:
+        if handle.read(3) != b"\xef\xbb\xbf":  # ijson refuses a UTF-8 BOM (Windows editors write one)
+            handle.seek(0)
         first = _first_significant_byte(handle)
         prefix = "item" if first == b"[" else ""
         count = 0
@@ -144,6 +146,7 @@ def read_csv(path: Path) -> Iterator[ReadItem]:
         missing = [column for column in CSV_REQUIRED if column not in header]
         if missing:
             found = ", ".join(header) if header else "nothing"
+            found = found if len(found) <= 200 else found[:200] + "..."  # one readable error line
             yield InputProblem(name, "line 1", f"missing required column(s) {', '.join(missing)} (found {found})")
             return
         for row_number, (_, row) in enumerate(_csv_rows(reader, lines)):

@@ -23,6 +23,8 @@ from coach.values import Value, extract_values
 HIGH_SEVERITY_KINDS = ("money:USD", "money:RUB", "percent")
 #: How many retrieved articles may support a claim before it counts as contradicted.
 SUPPORT_ARTICLES = 3
+#: Articles within this cosine of the best one also govern a claim.
+SUPPORT_MARGIN = 0.05
 
 
 def _sentence_with(text: str, value: Value) -> str:
@@ -32,9 +34,21 @@ def _sentence_with(text: str, value: Value) -> str:
     return text[start:value.end + end].strip()
 
 
+def _claims(values: list[Value]) -> list[list[Value]]:
+    """Group the two ends of a range (same span) into one claim."""
+    groups: dict[tuple[int, int, str], list[Value]] = {}
+    for value in values:
+        groups.setdefault((value.start, value.end, value.kind), []).append(value)
+    return list(groups.values())
+
+
 @register("correctness")
 class CorrectnessScorer(Scorer):
     """Checks the values an agent states against the KB article that governs them."""
+
+    def __init__(self, settings, resources) -> None:  # noqa: ANN001 - as Scorer
+        super().__init__(settings, resources)
+        self._values_cache: dict[str, list[Value]] = {}
 
     def score(self, analysis: Analysis) -> dict[int, DimensionScore]:
         """Score every agent reply of the conversation (all ``null`` without a KB)."""
@@ -58,15 +72,16 @@ class CorrectnessScorer(Scorer):
             hits = self._retrieve(sentence, turn, analysis)
             if not hits:
                 continue
-            for value in values:
-                verdict = self._check(value, hits)
+            # A range ("5-10 business days") is one claim: both ends must agree.
+            for claim in _claims(values):
+                verdict = self._check(claim, hits)
                 if verdict is None:
                     continue
                 if verdict is True:
                     supported += 1
                 else:
                     contradicted += 1
-                    flags.append(self._flag(turn, sentence, value, verdict))
+                    flags.append(self._flag(turn, sentence, claim[0], verdict))
         if supported + contradicted == 0:
             return self.not_applicable()
         return self.from_flags(flags, bonus=0.0)
@@ -82,22 +97,37 @@ class CorrectnessScorer(Scorer):
             return []  # Not covered by the KB: abstain rather than call the agent wrong.
         return hits
 
-    def _check(self, value: Value, hits: list[Hit]) -> bool | Hit | None:
-        """True if a retrieved article states the value; the governing hit if it contradicts;
-        None if the governing article states nothing of that kind."""
-        kb = self.resources.kb
-        assert kb is not None
-        for hit in hits:
-            article_values = [v for p in kb.passages if p.article_id == hit.passage.article_id
-                              for v in extract_values(p.text) if v.kind == value.kind]
-            if any(abs(v.amount - value.amount) < 1e-6 for v in article_values):
+    def _article_values(self, article_id: str) -> list[Value]:
+        if article_id not in self._values_cache:
+            kb = self.resources.kb
+            assert kb is not None
+            self._values_cache[article_id] = [v for p in kb.passages if p.article_id == article_id
+                                              for v in extract_values(p.text)]
+        return self._values_cache[article_id]
+
+    def _check(self, claim: list[Value], hits: list[Hit]) -> bool | Hit | None:
+        """True if a governing article states the claim; the top hit if it states other values
+        of that kind; None if it states nothing of that kind (nothing to compare)."""
+        first = claim[0]
+        # Only articles about as relevant as the best one may support a claim: a number that
+        # happens to appear in a loosely related article proves nothing.
+        governing = [h for h in hits if h.similarity >= hits[0].similarity - SUPPORT_MARGIN]
+        for hit in governing:
+            stated = [v for v in self._article_values(hit.passage.article_id)
+                      if v.kind == first.kind and v.business == first.business]
+            if all(any(abs(v.amount - c.amount) < 1e-6 for v in stated) for c in claim):
                 return True
-        top_values = [v for v in extract_values(hits[0].passage.text) if v.kind == value.kind]
-        return hits[0] if top_values else None
+        same_kind = [v for v in self._article_values(hits[0].passage.article_id) if v.kind == first.kind]
+        return hits[0] if same_kind else None
 
     def _flag(self, turn: TurnAnalysis, sentence: Sentence, value: Value, hit: Hit) -> Flag:
         passage = hit.passage
         kb_values = [v for v in extract_values(passage.text) if v.kind == value.kind]
+        if not kb_values:
+            kb_values = [v for v in self._article_values(passage.article_id) if v.kind == value.kind][:1]
+            passage = next((p for p in self.resources.kb.passages  # type: ignore[union-attr]
+                            if p.article_id == passage.article_id and kb_values
+                            and kb_values[0].text in p.text), passage)
         quote = _sentence_with(passage.text, kb_values[0]) if kb_values else passage.text[:300]
         start = sentence.start + value.start
         severity = "high" if value.kind in HIGH_SEVERITY_KINDS else "medium"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from coach.kb_index import lexical_tokens
 from coach.nlp import Analysis, Sentence, TurnAnalysis
 from coach.scorers import register
 from coach.scorers.base import Scorer
@@ -16,7 +17,9 @@ from coach.scorers.markers import find, has, markers_for
 from coach.types import DimensionScore, Flag
 
 #: Cosine similarity above which an agent sentence is taken to address a customer question.
-ANSWER_SIMILARITY = 0.45
+ANSWER_SIMILARITY = 0.3
+#: Shorter questions ("Seriously?", "Где он?") are mostly rhetorical.
+MIN_QUESTION_WORDS = 3
 #: Cosine similarity above which a later agent/system turn is taken to fulfil a commitment.
 FULFIL_SIMILARITY = 0.5
 TEXTS = {
@@ -105,18 +108,27 @@ class FollowThroughScorer(Scorer):
         return False
 
     def _unanswered(self, analysis: Analysis, flags: dict[int, list[Flag]], texts: dict[str, str]) -> None:
+        """Flag a reply that answered some of a customer's questions but skipped one.
+
+        A lone question followed by an agent reply counts as addressed (replies that only
+        promise or deflect are caught by the other rules); among several questions, one that
+        shares no content word with any later agent turn and is semantically far from all
+        of them was skipped.
+        """
         for turn in analysis.turns:
             if turn.speaker != "customer":
                 continue
+            questions = [q for q in customer_questions(turn) if len(q.text.split()) >= MIN_QUESTION_WORDS]
             replies = [t for t in analysis.turns[turn.index + 1:] if t.speaker == "agent"]
-            if not replies:
-                continue
             later = [s for t in replies for s in t.sentences]
-            if not later:
+            if len(questions) < 2 or not later:
                 continue
             answers = np.stack([analysis.vector(s.text) for s in later])
-            for question in customer_questions(turn):
-                if float(np.max(answers @ analysis.vector(question.text))) >= ANSWER_SIMILARITY:
+            answer_words = {w for t in replies for w in lexical_tokens(t.doc)}
+            for question in questions:
+                span = turn.doc.char_span(question.start, question.end, alignment_mode="expand")
+                shared = set(lexical_tokens(span) if span is not None else []) & answer_words
+                if shared or float(np.max(answers @ analysis.vector(question.text))) >= ANSWER_SIMILARITY:
                     continue
                 # Flagged on the reply that skipped it; the evidence is the question itself.
                 flags[replies[0].index].append(self.make_flag(
