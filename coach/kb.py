@@ -47,7 +47,8 @@ def load_kb(path: str | Path) -> tuple[list[KbArticle], list[InputProblem]]:
             for item in _read_records(path):
                 (problems if isinstance(item, InputProblem) else articles).append(item)
     elif path.exists():
-        problems.append(InputProblem(str(path), "", "a knowledge base is a folder of .md/.txt or a .json/.jsonl/.csv file"))
+        problems.append(InputProblem(str(path), "",
+                                     "a knowledge base is a folder of .md/.txt or a .json/.jsonl/.csv file"))
     else:
         problems.append(InputProblem(str(path), "", "no such file or folder"))
     seen: set[str] = set()

@@ -86,7 +86,7 @@ class KbIndex:
         tokens: list[list[str]] = [[] for _ in passages]
         for language in sorted({p.language for p in passages}):
             idx = [i for i, p in enumerate(passages) if p.language == language]
-            for i, doc in zip(idx, nlp.docs([texts[i] for i in idx], language)):
+            for i, doc in zip(idx, nlp.docs([texts[i] for i in idx], language), strict=False):
                 tokens[i] = lexical_tokens(doc)
         vectors = nlp.encode(texts)
         index = cls(passages, tokens, vectors, config, content_hash)

@@ -114,7 +114,7 @@ class NlpToolkit:
             vectors = np.asarray(self.encoder.encode(chunk), dtype=np.float32).reshape(len(chunk), -1)
             if len(self._vector_cache) + len(chunk) > self._cache_size:
                 self._vector_cache.clear()
-            self._vector_cache.update(zip(chunk, vectors))
+            self._vector_cache.update(zip(chunk, vectors, strict=False))
         if not texts:
             return np.zeros((0, ENCODER_DIM), dtype=np.float32)
         return np.stack([self._vector_cache[t] for t in texts])
@@ -127,16 +127,16 @@ class NlpToolkit:
         """The NLP pass for a batch: one ``nlp.pipe`` per language, one encoder call."""
         languages = [t.language or self.detect(t) for t in transcripts]
         by_language: dict[str, list[tuple[int, int]]] = {}
-        for t_index, (transcript, language) in enumerate(zip(transcripts, languages)):
+        for t_index, (transcript, language) in enumerate(zip(transcripts, languages, strict=False)):
             for turn_index in range(len(transcript.turns)):
                 by_language.setdefault(language, []).append((t_index, turn_index))
         docs: dict[tuple[int, int], Doc] = {}
         for language, keys in by_language.items():
             texts = [transcripts[t].turns[i].text for t, i in keys]
-            docs.update(zip(keys, self.docs(texts, language)))
+            docs.update(zip(keys, self.docs(texts, language), strict=True))
         analyses = []
         to_encode: list[str] = []
-        for t_index, (transcript, language) in enumerate(zip(transcripts, languages)):
+        for t_index, (transcript, language) in enumerate(zip(transcripts, languages, strict=False)):
             turns = []
             for i, turn in enumerate(transcript.turns):
                 doc = docs[(t_index, i)]
@@ -147,7 +147,7 @@ class NlpToolkit:
                     to_encode.append(turn.text)
             analyses.append(Analysis(transcript, language, tuple(turns), {}))
         unique = list(dict.fromkeys(to_encode))
-        vectors = dict(zip(unique, self.encode(unique)))
+        vectors = dict(zip(unique, self.encode(unique), strict=False))
         for analysis in analyses:
             analysis.vectors.update(vectors)
         return analyses

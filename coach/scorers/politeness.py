@@ -91,7 +91,7 @@ class PolitenessScorer(Scorer):
                                             "politeness.shouting"))
         softened = has("politeness", "softener", language, turn.text)
         if not softened and len(turn.sentences) <= 3:
-            for sentence, span in zip(turn.sentences, turn.doc.sents):
+            for sentence, span in zip(turn.sentences, turn.doc.sents, strict=False):
                 if is_command(span, language):
                     flags.append(self.make_flag(
                         "medium", f"Curt command with no softener: \"{sentence.text}\".", turn.index,
