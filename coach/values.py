@@ -78,6 +78,13 @@ def _unit_hours(unit: str) -> float:
     return 1.0
 
 
+def _is_rate(text: str, start: int, values: list[Value]) -> bool:
+    """ "$9.99 a month", "299 ₽ в месяц", "per year": a price rate, not a duration claim."""
+    before = text[max(0, start - 6):start].lower()
+    after_money = any(0 <= start - v.end <= 4 for v in values if v.kind.startswith("money"))
+    return after_money or before.endswith(("per ", "в ", "/"))
+
+
 def extract_values(text: str) -> list[Value]:
     """All money, duration and percent values in ``text``; a range gives two values."""
     values: list[Value] = []
@@ -92,6 +99,8 @@ def extract_values(text: str) -> list[Value]:
     for match in DURATION.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
+        if _is_rate(text, match.start(), values) and to_number(match.group("a")) == 1:
+            continue
         hours = _unit_hours(match.group("unit"))
         # "сутки" counts in days: "двое суток" = 48 hours.
         for part in ("a", "b"):
@@ -103,10 +112,7 @@ def extract_values(text: str) -> list[Value]:
     for match in BARE_UNIT.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        before = text[max(0, match.start() - 6):match.start()].lower()
-        after_money = any(0 <= match.start() - v.end <= 4 for v in values if v.kind.startswith("money"))
-        # "$9.99 a month", "299 ₽ в месяц": a rate, not a duration claim.
-        if after_money or before.endswith(("per ", "в ", "/", "за ")):
+        if _is_rate(text, match.start(), values):
             continue
         word = (match.group("unit") or match.group("ru")).lower()
         hours = {"сутки": 24, "полчаса": 0.5, "месяц": 720, "неделю": 168, "год": 8760}.get(word)

@@ -25,6 +25,13 @@ HIGH_SEVERITY_KINDS = ("money:USD", "money:RUB", "percent")
 SUPPORT_ARTICLES = 3
 #: Articles within this cosine of the best one also govern a claim.
 SUPPORT_MARGIN = 0.05
+#: Sentences about this customer's own order or an action just taken state amounts of the
+#: case ("your $28 cart", "$11.27 in credit is now in your account"), not policy.
+SITUATIONAL = re.compile(
+    r"\byour (?:\$?\d[\d.,]*\s*)?(?:order|cart|basket|courier|total|balance|refund of)\b|\b(?:is|are) now in your\b|"
+    r"\b(?:i|we)(?:\x27ve| have) (?:added|issued|refunded|credited|processed|applied)\b|"
+    r"\bв (?:вашей|вашем) (?:корзине|заказе)\b|\bзачислен\w*\b|\bначислил\w*\b|\bвернул\w*\b",
+    re.IGNORECASE)
 
 
 def _sentence_with(text: str, value: Value) -> str:
@@ -32,6 +39,16 @@ def _sentence_with(text: str, value: Value) -> str:
     start = max(s for s in starts if s <= value.start)
     end = next((m.end() for m in re.finditer(r"[.!?\n]", text[value.end:])), len(text) - value.end)
     return text[start:value.end + end].strip()
+
+
+def _situational_amounts(analysis: Analysis, index: int) -> set[tuple[str, float]]:
+    """Values the customer or the system already stated (an order total, a delay): the agent
+    repeating them is not a policy claim."""
+    found = set()
+    for turn in analysis.turns[:index]:
+        if turn.speaker != "agent":
+            found.update((v.kind, v.amount) for v in extract_values(turn.text))
+    return found
 
 
 def _claims(values: list[Value]) -> list[list[Value]]:
@@ -65,16 +82,17 @@ class CorrectnessScorer(Scorer):
     def _score_reply(self, turn: TurnAnalysis, analysis: Analysis) -> DimensionScore:
         supported = contradicted = 0
         flags: list[Flag] = []
+        situational = _situational_amounts(analysis, turn.index)
         for sentence in turn.sentences:
-            values = extract_values(sentence.text)
-            if not values:
+            values = [v for v in extract_values(sentence.text) if (v.kind, v.amount) not in situational]
+            if not values or SITUATIONAL.search(sentence.text):
                 continue
-            hits = self._retrieve(sentence, turn, analysis)
-            if not hits:
+            claim_hits, conversation_hits = self._retrieve(sentence, turn, analysis)
+            if not claim_hits:
                 continue
             # A range ("5-10 business days") is one claim: both ends must agree.
             for claim in _claims(values):
-                verdict = self._check(claim, hits)
+                verdict = self._check(claim, claim_hits, conversation_hits)
                 if verdict is None:
                     continue
                 if verdict is True:
@@ -86,16 +104,19 @@ class CorrectnessScorer(Scorer):
             return self.not_applicable()
         return self.from_flags(flags, bonus=0.0)
 
-    def _retrieve(self, sentence: Sentence, turn: TurnAnalysis, analysis: Analysis) -> list[Hit]:
+    def _retrieve(self, sentence: Sentence, turn: TurnAnalysis, analysis: Analysis) -> tuple[list[Hit], list[Hit]]:
+        """Articles for the claim on its own, and for the claim in the conversation's context."""
         kb = self.resources.kb
         assert kb is not None
         span = turn.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         tokens = lexical_tokens(span) if span is not None else []
-        hits = retrieve_for_reply(kb, analysis, turn.index, k=SUPPORT_ARTICLES, extra=sentence.text,
-                                  extra_tokens=tokens)
-        if not hits or hits[0].similarity < kb.config.min_similarity:
-            return []  # Not covered by the KB: abstain rather than call the agent wrong.
-        return hits
+        claim_hits = kb.search_articles(tokens, analysis.vector(sentence.text), analysis.language, k=SUPPORT_ARTICLES)
+        conversation_hits = retrieve_for_reply(kb, analysis, turn.index, k=SUPPORT_ARTICLES,
+                                               extra=sentence.text, extra_tokens=tokens)
+        best = max((h.similarity for h in claim_hits[:1] + conversation_hits[:1]), default=0.0)
+        if best < kb.config.min_similarity:
+            return [], []  # Not covered by the KB: abstain rather than call the agent wrong.
+        return claim_hits, conversation_hits
 
     def _article_values(self, article_id: str) -> list[Value]:
         if article_id not in self._values_cache:
@@ -105,20 +126,26 @@ class CorrectnessScorer(Scorer):
                                               for v in extract_values(p.text)]
         return self._values_cache[article_id]
 
-    def _check(self, claim: list[Value], hits: list[Hit]) -> bool | Hit | None:
+    def _check(self, claim: list[Value], claim_hits: list[Hit], conversation_hits: list[Hit]) -> bool | Hit | None:
         """True if a governing article states the claim; the top hit if it states other values
         of that kind; None if it states nothing of that kind (nothing to compare)."""
         first = claim[0]
         # Only articles about as relevant as the best one may support a claim: a number that
         # happens to appear in a loosely related article proves nothing.
-        governing = [h for h in hits if h.similarity >= hits[0].similarity - SUPPORT_MARGIN]
+        governing = [h for hits in (claim_hits, conversation_hits) for h in hits
+                     if h.similarity >= hits[0].similarity - SUPPORT_MARGIN]
         for hit in governing:
             stated = [v for v in self._article_values(hit.passage.article_id)
                       if v.kind == first.kind and v.business == first.business]
-            if all(any(abs(v.amount - c.amount) < 1e-6 for v in stated) for c in claim):
+            # A range must be stated as that range, not pieced together from two facts.
+            stated_claims = _claims(stated) if len(claim) > 1 else [[v] for v in stated]
+            if any(sorted(c.amount for c in claim) == sorted(v.amount for v in group) for group in stated_claims):
                 return True
-        same_kind = [v for v in self._article_values(hits[0].passage.article_id) if v.kind == first.kind]
-        return hits[0] if same_kind else None
+        # The article the conversation is about governs first; the claim's own best match next.
+        for hit in conversation_hits[:1] + claim_hits[:1]:
+            if any(v.kind == first.kind for v in self._article_values(hit.passage.article_id)):
+                return hit
+        return None
 
     def _flag(self, turn: TurnAnalysis, sentence: Sentence, value: Value, hit: Hit) -> Flag:
         passage = hit.passage

@@ -19,7 +19,9 @@ from coach.types import DimensionScore, Flag
 #: Cosine similarity above which an agent sentence is taken to address a customer question.
 ANSWER_SIMILARITY = 0.3
 #: Shorter questions ("Seriously?", "Где он?") are mostly rhetorical.
-MIN_QUESTION_WORDS = 3
+MIN_QUESTION_WORDS = 4
+#: A last reply this long to a customer's question is an answer, not a vague close.
+ANSWER_MIN_WORDS = 6
 #: Cosine similarity above which a later agent/system turn is taken to fulfil a commitment.
 FULFIL_SIMILARITY = 0.5
 TEXTS = {
@@ -63,7 +65,7 @@ class FollowThroughScorer(Scorer):
         self._unanswered(analysis, flags, texts)
         if agent_turns and not analysis.transcript.meta.get("coach_draft"):
             last = agent_turns[-1]
-            if not has("follow_through", "resolution_or_next_step", language, last.text) and not any(
+            if self._vague_close(last, analysis) and not any(
                     f.marker == "follow_through.open_promise" for f in flags[last.index]):
                 sentence = last.sentences[-1] if last.sentences else None
                 flags[last.index].append(self.make_flag(
@@ -71,6 +73,21 @@ class FollowThroughScorer(Scorer):
                     sentence.end if sentence else len(last.text), last.text, texts["close_fix"],
                     "follow_through.vague_close"))
         return {index: self.from_flags(found) for index, found in flags.items()}
+
+    def _vague_close(self, last: TurnAnalysis, analysis: Analysis) -> bool:
+        """The last reply neither confirms a resolution nor gives next steps.
+
+        A friendly close after the customer said it is sorted ("Thanks, I'm back in!") is a
+        resolution, and so is a substantive answer to the customer's last question.
+        """
+        language = analysis.language
+        if has("follow_through", "resolution_or_next_step", language, last.text):
+            return False
+        context = analysis.previous_customer_text(last.index)
+        if context and has("follow_through", "customer_satisfied", language, context):
+            return False
+        asked = "?" in context
+        return not (asked and len(last.text.split()) >= ANSWER_MIN_WORDS)
 
     def _deflections(self, turn: TurnAnalysis, language: str) -> list[Flag]:
         if has("follow_through", "handoff", language, turn.text):
