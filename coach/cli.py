@@ -74,8 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         "eval", help="measure the scorers on a labelled dev set",
         description="Print flag precision/recall/F1 per dimension and language, and KB retrieval "
                     "recall@1/@3, on transcripts with labels.jsonl files beside them.")
-    evaluate.add_argument("target", choices=["dev"], help="what to evaluate (dev: the labelled sample set)")
-    evaluate.add_argument("--data", default="transcripts", help="folder of transcripts and labels.jsonl")
+    evaluate.add_argument("target", choices=["dev", "politeness", "empathy", "correctness", "follow_through"],
+                          help="dev: every dimension on the labelled sample transcripts; a dimension: "
+                               "that dimension on its own dev sets (default dev/<dimension>/)")
+    evaluate.add_argument("--data", action="append",
+                          help="folder of transcripts with labels.jsonl (repeatable; "
+                               "default: transcripts/ for dev, dev/<dimension>/en and /ru otherwise)")
     evaluate.add_argument("--kb", default="kb", help="knowledge base (default: kb)")
 
     app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
@@ -230,30 +234,36 @@ def _batch_record(line: object, name: str, number: int) -> tuple[dict | None, ob
 
 
 def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
-    """``coach eval dev``: flag metrics and retrieval recall on the labelled dev set."""
+    """``coach eval``: flag metrics (and retrieval recall) on labelled dev sets."""
     from coach.devset import load_labels
     from coach.errors import InputProblem
-    from coach.evaluate import flag_metrics, retrieval_recall
+    from coach.evaluate import flag_metrics, kind_recall, retrieval_recall
     from coach.io import read_transcripts
 
     problems = Problems(sys.stderr)
-    labels = load_labels(args.data)
-    if not labels:
-        problems.report(InputProblem(args.data, "", "no labels.jsonl found"))
-        return EXIT_BAD_INPUT
+    dimensions = config.enabled_dimensions() if args.target == "dev" else [args.target]
+    folders = args.data or (["transcripts"] if args.target == "dev" else
+                            [str(p) for p in sorted(Path("dev", args.target).glob("*")) if p.is_dir()])
     coach = _coach(config, args.kb, problems)
-    transcripts = []
-    for item in read_transcripts([args.data]):
-        (problems.report if isinstance(item, InputProblem) else transcripts.append)(item)
-    results = list(coach.score_many(transcripts))
-    print(f"{'dimension':<16}{'lang':<6}{'P':>6}{'R':>6}{'F1':>6}{'TP':>5}{'FP':>5}{'FN':>5}{'n/a err':>9}")
-    for m in flag_metrics(results, labels, config.enabled_dimensions()):
-        print(f"{m.dimension:<16}{m.language:<6}{m.precision:6.2f}{m.recall:6.2f}{m.f1:6.2f}"
-              f"{m.tp:5d}{m.fp:5d}{m.fn:5d}{m.applicability_errors:9d}")
-    if coach.kb is not None:
-        for k in (1, 3):
-            for lang, (hit, total) in sorted(retrieval_recall(coach, transcripts, labels, k=k).items()):
-                print(f"retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
+    print(f"{'set':<28}{'dimension':<16}{'lang':<6}{'P':>6}{'R':>6}{'F1':>6}{'TP':>5}{'FP':>5}{'FN':>5}{'n/a err':>9}")
+    for folder in folders:
+        labels = load_labels(folder)
+        if not labels:
+            problems.report(InputProblem(folder, "", "no labels.jsonl found"))
+            continue
+        transcripts = []
+        for item in read_transcripts([folder]):
+            (problems.report if isinstance(item, InputProblem) else transcripts.append)(item)
+        results = list(coach.score_many(transcripts))
+        for m in flag_metrics(results, labels, dimensions):
+            print(f"{folder[-28:]:<28}{m.dimension:<16}{m.language:<6}{m.precision:6.2f}{m.recall:6.2f}{m.f1:6.2f}"
+                  f"{m.tp:5d}{m.fp:5d}{m.fn:5d}{m.applicability_errors:9d}")
+        for kind, (hit, total) in sorted(kind_recall(results, labels).items()):
+            print(f"{'':<28}recall of kind {kind:<22}{hit / total:6.2f} ({hit}/{total})")
+        if args.target == "dev" and coach.kb is not None:
+            for k in (1, 3):
+                for lang, (hit, total) in sorted(retrieval_recall(coach, transcripts, labels, k=k).items()):
+                    print(f"{'':<28}retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
 
 

@@ -20,6 +20,8 @@ class ReplyLabel:
     labels: dict[str, int | None]
     gold_kb: tuple[str, ...] = ()
     reasons: dict[str, str] = field(default_factory=dict)
+    #: Finer gold categories of a flag where the set has them (follow-through: open_promise, ...).
+    kinds: tuple[str, ...] = ()
 
 
 def load_labels(folder: str | Path) -> list[ReplyLabel]:
@@ -35,7 +37,7 @@ def load_labels(folder: str | Path) -> list[ReplyLabel]:
                     conversation_id=raw["conversation_id"], turn=int(raw["turn"]), agent=raw.get("agent"),
                     text_start=raw.get("text_start", ""),
                     labels={d: raw.get(d) for d in DIMENSIONS}, gold_kb=tuple(raw.get("gold_kb") or ()),
-                    reasons=raw.get("reasons") or {},
+                    reasons=raw.get("reasons") or {}, kinds=tuple(raw.get("kinds") or ()),
                 ))
             except (KeyError, ValueError) as exc:
                 raise ValueError(f"{path}: line {number}: bad label ({exc})") from None

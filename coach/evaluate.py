@@ -89,3 +89,21 @@ def retrieval_recall(coach: Coach, transcripts: list[Transcript], labels: list[R
                 c[0] += int(found)
                 c[1] += 1
     return {lang: (c[0], c[1]) for lang, c in out.items()}
+
+
+def kind_recall(results: Iterable[ConversationResult], labels: list[ReplyLabel]) -> dict[str, tuple[int, int]]:
+    """For sets whose labels name kinds of flag: (replies of that kind flagged by the rule for
+    that kind, replies of that kind). Markers are named ``<dimension>.<kind>``."""
+    gold = {(lab.conversation_id, lab.turn): lab for lab in labels if lab.kinds}
+    out: dict[str, list[int]] = {}
+    for result in results:
+        for reply in result.replies:
+            label = gold.get((reply.conversation_id, reply.turn))
+            if label is None:
+                continue
+            raised = {f.marker.split(".", 1)[-1] for f in reply.flags}
+            for kind in label.kinds:
+                c = out.setdefault(kind, [0, 0])
+                c[0] += int(kind in raised)
+                c[1] += 1
+    return {kind: (c[0], c[1]) for kind, c in out.items()}

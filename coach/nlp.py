@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -59,10 +59,22 @@ class Analysis:
     language: str
     turns: tuple[TurnAnalysis, ...]
     vectors: dict[str, np.ndarray]
+    #: Encodes texts the pass did not (clauses a scorer cuts out); one batch per call.
+    encoder: Callable[[Sequence[str]], np.ndarray] | None = None
 
     def vector(self, text: str) -> np.ndarray:
-        """The embedding of a sentence or turn text that was encoded in the pass."""
+        """The embedding of a sentence or turn text that was encoded in the pass (or ensured)."""
+        if text not in self.vectors:
+            self.ensure_vectors([text])
         return self.vectors[text]
+
+    def ensure_vectors(self, texts: Sequence[str]) -> None:
+        """Encode, in one batch, whichever of ``texts`` have no embedding yet."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            if self.encoder is None:
+                raise KeyError(f"no embedding for {missing[0]!r} and no encoder to make one")
+            self.vectors.update(zip(missing, self.encoder(missing), strict=True))
 
     def previous_customer_text(self, index: int) -> str:
         """The customer turn(s) right before turn ``index``, joined (the reply's context)."""
@@ -142,10 +154,9 @@ class NlpToolkit:
                 doc = docs[(t_index, i)]
                 sentences = sentences_of(doc)
                 turns.append(TurnAnalysis(i, turn.speaker, turn.text, doc, sentences))
-                if turn.speaker != "system":
-                    to_encode.extend(s.text for s in sentences)
-                    to_encode.append(turn.text)
-            analyses.append(Analysis(transcript, language, tuple(turns), {}))
+                to_encode.extend(s.text for s in sentences)
+                to_encode.append(turn.text)
+            analyses.append(Analysis(transcript, language, tuple(turns), {}, self.encode))
         unique = list(dict.fromkeys(to_encode))
         vectors = dict(zip(unique, self.encode(unique), strict=False))
         for analysis in analyses:

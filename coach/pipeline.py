@@ -59,14 +59,19 @@ class Coach:
 
     def score_analysis(self, analysis: Analysis, scorers: list[Scorer] | None = None) -> ConversationResult:
         """Run every enabled scorer over an analysed transcript."""
-        per_scorer = [scorer.score(analysis) for scorer in scorers or self.scorers]
+        per_scorer, summaries = [], {}
+        for scorer in scorers or self.scorers:
+            scores, summary = scorer.score_conversation(analysis)
+            per_scorer.append(scores)
+            if summary is not None:
+                summaries[scorer.name] = summary
         transcript = analysis.transcript
         replies = []
         for index in transcript.agent_turn_indices():
             dims: tuple[DimensionScore, ...] = tuple(scores[index] for scores in per_scorer)
             replies.append(ReplyScore(transcript.id, index, transcript.author_of(index), analysis.language,
                                       transcript.turns[index].text, dims))
-        return ConversationResult(transcript, analysis.language, tuple(replies))
+        return ConversationResult(transcript, analysis.language, tuple(replies), summaries)
 
     def check(self, text: str, context: str | None = None, language: str | None = None,
               knowledge: str | None = None, conversation_id: str = "draft") -> ReplyScore:

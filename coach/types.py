@@ -142,3 +142,6 @@ class ConversationResult:
     transcript: Transcript
     language: str
     replies: tuple[ReplyScore, ...]
+    #: Conversation-level findings per dimension (follow-through: open promises, unanswered
+    #: questions), as plain data for reports and the app.
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)

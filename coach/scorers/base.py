@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from coach.config import Config, DimensionConfig
 from coach.types import DimensionScore, Evidence, Flag, Suggestion
@@ -39,6 +39,10 @@ class Scorer(ABC):
     @abstractmethod
     def score(self, analysis: Analysis) -> dict[int, DimensionScore]:
         """Return a ``DimensionScore`` for every agent turn index of ``analysis``."""
+
+    def score_conversation(self, analysis: Analysis) -> tuple[dict[int, DimensionScore], dict[str, Any] | None]:
+        """Per-reply scores plus an optional conversation-level summary (plain data)."""
+        return self.score(analysis), None
 
     def make_flag(self, severity: str, reason: str, turn: int, start: int, end: int, text: str,
                   suggestion: str | Suggestion | None, marker: str) -> Flag:
