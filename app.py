@@ -16,7 +16,7 @@ from coach.config import load_config
 from coach.errors import InputProblem
 from coach.io import read_transcripts
 from coach.pipeline import Coach
-from coach.report.writers import highlight_html
+from coach.report.writers import highlight_html, summary_lines
 from coach.views import conversation_quality, flag_queue
 
 TRANSCRIPTS = os.environ.get("COACH_TRANSCRIPTS", "transcripts")
@@ -78,6 +78,8 @@ def page_conversation(results: list, conversation_id: str) -> None:
     quality = conversation_quality(result, weights)
     st.markdown(f"### {conversation_id} · agent {result.transcript.agent or '-'} · quality "
                 f"{'-' if quality is None else quality}")
+    for line in summary_lines(result):
+        st.warning(line)
     flags = [f for r in result.replies for f in r.flags]
     replies = {r.turn: r for r in result.replies}
     for index, turn in enumerate(result.transcript.turns):

@@ -17,8 +17,14 @@ from coach.scorers.markers import has
 FULFIL_SIMILARITY = 0.45
 #: A system event this similar to the promise is about it ("Label emailed to customer").
 SYSTEM_SIMILARITY = 0.3
-#: A report back after "let me check" has at least this many words.
+#: A report back after "let me check" has at least this many words...
 REPORT_MIN_WORDS = 8
+#: ... and is this close in meaning to the promise, unless it says what was found.
+REPORT_SIMILARITY = 0.35
+_FINDINGS = re.compile(
+    r"\b(?:i(?:\x27ve| have)? (?:checked|looked|found|confirmed|heard back|spoken|asked)|(?:it )?turns out|"
+    r"(?:the|our) \w+ team (?:says|said|confirmed)|according to|i can (?:now )?see|good news|"
+    r"уточнил\w*|выяснил\w*|проверил\w*|посмотрел\w*|узнал\w*|по информации|оказалось)\b", re.IGNORECASE)
 #: Promises to find something out; kept by reporting back, not by a separate action.
 INFO_ACTIONS = {"check", "look", "find", "investigate", "see", "ask", "confirm", "review", "get", "verify",
                 "уточнить", "проверить", "выяснить", "узнать", "посмотреть", "разобраться", "вернуться",
@@ -35,8 +41,22 @@ _EN_THIRD_PARTY_VERBS = {"contact", "call", "email", "reach", "get", "follow", "
 _RU_THIRD_PARTY_VERBS = {"перезвонить", "связаться", "ответить", "написать", "прислать", "сообщить",
                          "позвонить", "уточнить", "вернуться"}
 #: Verbs that promise nothing to do ("I'll be honest", "мы будем рады").
-_EN_NOT_ACTIONS = {"be", "have", "need", "want", "like", "see", "wait", "try"}
-_RU_NOT_ACTIONS = {"быть", "мочь", "хотеть", "стать", "рад", "продолжить", "начать", "представиться"}
+_EN_NOT_ACTIONS = {"be", "have", "need", "want", "like", "see", "wait", "try",
+                   # done in the very message that says them ("let me explain: ...")
+                   "answer", "explain", "clarify", "recap", "tell", "say", "apologise", "apologize", "start",
+                   "summarise", "summarize", "walk", "introduce", "know"}
+#: System events that carry out a promised action ("Conversation transferred to Billing").
+SYSTEM_EVIDENCE = {
+    "escalate": ("transfer", "escalat", "forward", "передан"), "pass": ("transfer", "forward", "escalat"),
+    "transfer": ("transfer",), "forward": ("forward", "transfer"), "email": ("email", "e-mail", "sent"),
+    "send": ("sent", "email"), "refund": ("refund",), "issue": ("issued", "credit", "refund"),
+    "credit": ("credit",), "create": ("ticket", "case", "created"), "open": ("ticket", "case"),
+    "передать": ("передан", "переведён", "переведен"), "отправить": ("отправлен",), "вернуть": ("возврат",),
+    "начислить": ("начислен",), "оформить": ("оформлен",), "создать": ("создан",), "выслать": ("отправлен", "выслан"),
+}
+_RU_NOT_ACTIONS = {"быть", "мочь", "хотеть", "стать", "рад", "продолжить", "начать", "представиться",
+                   # done in the very message that says them ("сразу успокою: ...")
+                   "успокоить", "пояснить", "объяснить", "напомнить", "подсказать", "рассказать", "ответить", "поправить"}
 _DONE = re.compile(
     r"\b(?:done|here(?:'s| is| are)|attached|i(?:'ve| have) (?:\w+ )?(?:sent|emailed|issued|checked|escalated|"
     r"created|added|called|forwarded|confirmed|refunded|credited|processed|arranged|passed|spoken)|"
@@ -74,7 +94,9 @@ def _english_action(span) -> str | None:  # noqa: ANN001 - a spaCy Span
     for i, token in enumerate(tokens):
         lower = token.lower_
         if lower == "let" and i + 2 < len(tokens) and tokens[i + 1].lower_ == "me" and tokens[i + 2].tag_ == "VB":
-            return tokens[i + 2].lemma_.lower()
+            lemma = tokens[i + 2].lemma_.lower()
+            if lemma not in _EN_NOT_ACTIONS:
+                return lemma
         after_be = tokens[i - 1].lower_ in ("i'm", "am", "'m", "we're", "are", "'re")
         if lower == "going" and i + 2 < len(tokens) and tokens[i + 1].lower_ == "to" and after_be:
             return tokens[i + 2].lemma_.lower() if tokens[i + 2].tag_ == "VB" else None
@@ -82,6 +104,8 @@ def _english_action(span) -> str | None:  # noqa: ANN001 - a spaCy Span
             verb = next((t for t in tokens[i + 1:i + 3] if t.tag_ == "VB"), None)
             if verb is None or verb.lemma_.lower() in _EN_NOT_ACTIONS:
                 continue
+            if verb.lemma_.lower() in ("take", "have") and "look" in span.text.lower():
+                return "look"  # "I'll take a look" promises to look
             subject = tokens[i - 1].lower_ if i else ""
             if subject in _EN_SUBJECTS or verb.lemma_.lower() in _EN_THIRD_PARTY_VERBS and subject not in ("you", "it"):
                 return verb.lemma_.lower()
@@ -95,8 +119,11 @@ def _russian_action(text: str) -> str | None:
     for previous, word in zip([""] + words, words, strict=False):
         if previous == "не":
             continue  # "не сделаю" refuses, it does not promise
-        parse = _morph().parse(word)[0]
+        parses = _morph().parse(word)
+        parse = parses[0]
         tag = parse.tag
+        if any(p.tag.tense == "pres" for p in parses[:3]):
+            continue  # "мы блокируем" (both aspects) describes a rule, it promises nothing
         if tag.POS != "VERB" or tag.tense != "futr" or tag.mood != "indc":
             continue
         lemma = parse.normal_form
@@ -112,22 +139,40 @@ def _russian_action(text: str) -> str | None:
 def commitments_in(turn: TurnAnalysis, analysis: Analysis) -> list[Commitment]:
     """The commitments an agent turn makes, each checked against the rest of the conversation."""
     language = analysis.language
-    found = []
+    asked = _customer_lemmas(analysis, turn.index)
+    found: list[tuple[Sentence, str, str | None]] = []
     for sentence, span in zip(turn.sentences, _spans(turn), strict=False):
         if _CONDITIONAL.search(sentence.text) or sentence.text.rstrip().endswith("?"):
             continue
         action = _russian_action(sentence.text) if language == "ru" else _english_action(span)
         if action is None and _BARE_PROMISE.match(sentence.text):
             action = "do"
-        if action is None:
+        # "Will you refund it?" - "We'll refund it as credit." answers; it promises nothing new.
+        if action is None or (action in asked and action not in INFO_ACTIONS):
             continue
-        # A timeframe or case number anywhere in the same message covers its promises
-        # ("I'll check with the courier. I'll write back here within 30 minutes.").
-        timeframe = (has("follow_through", "timeframe_or_reference", language, sentence.text)
-                     or has("follow_through", "timeframe_or_reference", language, turn.text))
-        found.append(Commitment(turn.index, sentence, action, timeframe[0].text if timeframe else None,
-                                fulfilment(sentence, action, turn.index, analysis)))
-    return found
+        timeframe = has("follow_through", "timeframe_or_reference", language, sentence.text)
+        found.append((sentence, action, timeframe[0].text if timeframe else None))
+    # A dated promise to report back covers the other promises of the same message ("I'll
+    # check with the courier. I'll write back here within 30 minutes.").
+    dated = next((t for _, _, t in found if t), None)
+    return [Commitment(turn.index, sentence, action, timeframe or dated,
+                       fulfilment(sentence, action, turn.index, analysis))
+            for sentence, action, timeframe in found]
+
+
+def _customer_lemmas(analysis: Analysis, index: int) -> set[str]:
+    """Lemmas of the verbs in the customer's message(s) right before turn ``index``."""
+    lemmas: set[str] = set()
+    for turn in reversed(analysis.turns[:index]):
+        if turn.speaker == "agent":
+            break
+        if turn.speaker != "customer":
+            continue
+        if analysis.language == "ru":
+            lemmas.update(_morph().parse(w)[0].normal_form for w in re.findall(r"[а-яё]+", turn.text.lower()))
+        else:
+            lemmas.update(t.lemma_.lower() for t in turn.doc if t.tag_.startswith("VB"))
+    return lemmas
 
 
 def _spans(turn: TurnAnalysis) -> list:
@@ -148,12 +193,14 @@ def fulfilment(promise: Sentence, action: str, index: int, analysis: Analysis) -
         if turn.speaker == "customer":
             continue
         if turn.speaker == "system":
-            related = any(action[:5] in s.text.lower() or float(analysis.vector(s.text) @ vector) >= SYSTEM_SIMILARITY
-                          for s in turn.sentences)
+            cues = (action[:5], *SYSTEM_EVIDENCE.get(action, ()))
+            related = any(any(c in s.text.lower() for c in cues)
+                          or float(analysis.vector(s.text) @ vector) >= SYSTEM_SIMILARITY for s in turn.sentences)
             if related or not turn.sentences:
                 return turn.index
             continue
-        if seeking and len(turn.text.split()) >= REPORT_MIN_WORDS and not commitments_pending(turn):
+        if (seeking and len(turn.text.split()) >= REPORT_MIN_WORDS and not commitments_pending(turn)
+                and _reports_on(promise, turn, vector, analysis)):
             return turn.index
         for sentence in turn.sentences:
             similar = float(analysis.vector(sentence.text) @ vector) >= FULFIL_SIMILARITY
@@ -161,6 +208,13 @@ def fulfilment(promise: Sentence, action: str, index: int, analysis: Analysis) -
             if _DONE.search(sentence.text) and (similar or same_action):
                 return turn.index
     return None
+
+
+def _reports_on(promise: Sentence, turn: TurnAnalysis, vector: np.ndarray, analysis: Analysis) -> bool:
+    """Whether a later agent turn reports back on what the promise was to find out."""
+    if _DONE.search(turn.text) or _FINDINGS.search(turn.text):
+        return True
+    return any(float(analysis.vector(s.text) @ vector) >= REPORT_SIMILARITY for s in turn.sentences)
 
 
 def commitments_pending(turn: TurnAnalysis) -> bool:

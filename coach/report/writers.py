@@ -52,7 +52,7 @@ body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#22
 .flagged{outline:2px solid #e67e22}mark{background:#ffd8a8}mark.high{background:#ffb3b3}
 .flag{margin:.3rem 0 .3rem 1.5rem;font-size:.92rem}.sev{font-weight:bold;text-transform:uppercase}
 .high .sev{color:#c0392b}.medium .sev{color:#d35400}.low .sev{color:#7f8c8d}
-.scores{font-size:.85rem;color:#555}.kb{background:#fafafa;border-left:3px solid #27ae60;padding:.3rem .6rem}
+.scores{font-size:.85rem;color:#555}.summary{background:#fff8e1;padding:.3rem .8rem;border-radius:6px}.kb{background:#fafafa;border-left:3px solid #27ae60;padding:.3rem .6rem}
 """
 
 
@@ -69,6 +69,22 @@ def highlight_html(text: str, flags: list[Flag], turn: int) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
+def summary_lines(result: ConversationResult) -> list[str]:
+    """Conversation-level follow-through findings as short lines (open promises, questions)."""
+    summary = result.summaries.get("follow_through") or {}
+    lines = [f"Open promise (turn {p['turn']}): {p['text']}" for p in summary.get("open_promises", [])]
+    lines += [f"Unanswered question (turn {q['turn']}): {q['text']}" for q in summary.get("unanswered_questions", [])]
+    return lines
+
+
+def _summary_html(result: ConversationResult) -> str:
+    lines = summary_lines(result)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return f'<div class="summary"><b>Follow-through</b><ul>{items}</ul></div>'
+
+
 def _conversation_html(result: ConversationResult, dimensions: list[str]) -> str:
     flags = [f for reply in result.replies for f in reply.flags]
     by_turn = {reply.turn: reply for reply in result.replies}
@@ -80,7 +96,7 @@ def _conversation_html(result: ConversationResult, dimensions: list[str]) -> str
             f'<p class="scores">agent {html.escape(t.agent or "-")} · {result.language} · {t.channel or "-"} · '
             f'quality {"-" if mean is None else f"{mean:.2f}"} · {len(flags)} flag(s)'
             f'{" · <b>marked for review</b>" if review else ""}</p>')
-    parts = [head]
+    parts = [head, _summary_html(result)]
     for index, turn in enumerate(t.turns):
         reply = by_turn.get(index)
         css = f"turn {turn.speaker}" + (" flagged" if reply and reply.flags else "")
