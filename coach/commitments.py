@@ -56,7 +56,8 @@ SYSTEM_EVIDENCE = {
 }
 _RU_NOT_ACTIONS = {"быть", "мочь", "хотеть", "стать", "рад", "продолжить", "начать", "представиться",
                    # done in the very message that says them ("сразу успокою: ...")
-                   "успокоить", "пояснить", "объяснить", "напомнить", "подсказать", "рассказать", "ответить", "поправить"}
+                   "успокоить", "пояснить", "объяснить", "напомнить", "подсказать", "рассказать", "ответить",
+                   "поправить"}
 _DONE = re.compile(
     r"\b(?:done|here(?:'s| is| are)|attached|i(?:'ve| have) (?:\w+ )?(?:sent|emailed|issued|checked|escalated|"
     r"created|added|called|forwarded|confirmed|refunded|credited|processed|arranged|passed|spoken)|"

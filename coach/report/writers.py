@@ -52,7 +52,8 @@ body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#22
 .flagged{outline:2px solid #e67e22}mark{background:#ffd8a8}mark.high{background:#ffb3b3}
 .flag{margin:.3rem 0 .3rem 1.5rem;font-size:.92rem}.sev{font-weight:bold;text-transform:uppercase}
 .high .sev{color:#c0392b}.medium .sev{color:#d35400}.low .sev{color:#7f8c8d}
-.scores{font-size:.85rem;color:#555}.summary{background:#fff8e1;padding:.3rem .8rem;border-radius:6px}.kb{background:#fafafa;border-left:3px solid #27ae60;padding:.3rem .6rem}
+.scores{font-size:.85rem;color:#555}.summary{background:#fff8e1;padding:.3rem .8rem;border-radius:6px}
+.kb{background:#fafafa;border-left:3px solid #27ae60;padding:.3rem .6rem}
 """
 
 
