@@ -76,6 +76,8 @@ class Commitment:
     action: str
     timeframe: str | None
     fulfilled_by: int | None
+    #: What the action is about ("the return label", "на складе"): the words after the verb.
+    object: str = ""
 
     @property
     def open(self) -> bool:
@@ -157,8 +159,25 @@ def commitments_in(turn: TurnAnalysis, analysis: Analysis) -> list[Commitment]:
     # check with the courier. I'll write back here within 30 minutes.").
     dated = next((t for _, _, t in found if t), None)
     return [Commitment(turn.index, sentence, action, timeframe or dated,
-                       fulfilment(sentence, action, turn.index, analysis))
+                       fulfilment(sentence, action, turn.index, analysis), object_of(sentence.text, action))
             for sentence, action, timeframe in found]
+
+
+_OBJECT_END = re.compile(r"[,.;:!?()\n]|\s(?:and|but|so|because|once|when|if|и|но|а|чтобы|как только|когда|если)\s",
+                         re.IGNORECASE)
+_PRONOUNS = re.compile(r"^(?:(?:you|to you|for you|вам|вас|тебе|с вами|к вам)\s+)+", re.IGNORECASE)
+
+
+def object_of(text: str, action: str) -> str:
+    """The words right after the promised verb, up to the end of the clause (at most 8 words)."""
+    stem = action[: max(3, len(action) - 3)].lower()
+    match = re.search(rf"\b{re.escape(stem)}\w*", text.lower())
+    if not match:
+        return ""
+    rest = text[match.end():]
+    rest = rest[: (m.start() if (m := _OBJECT_END.search(rest)) else len(rest))].strip()
+    rest = _PRONOUNS.sub("", rest)
+    return " ".join(rest.split()[:8])
 
 
 def _customer_lemmas(analysis: Analysis, index: int) -> set[str]:

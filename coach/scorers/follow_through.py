@@ -79,9 +79,12 @@ class FollowThroughScorer(Scorer):
                     sentence.end if sentence else len(last.text), last.text, texts["close_fix"],
                     "follow_through.vague_close"))
         summary = {
-            "open_promises": [{"turn": c.turn, "text": c.sentence.text} for c in promises if c.open],
-            "kept_promises": [{"turn": c.turn, "text": c.sentence.text, "fulfilled_by": c.fulfilled_by}
-                              for c in promises if c.fulfilled_by is not None],
+            "open_promises": [{"turn": c.turn, "text": c.sentence.text, "action": c.action, "object": c.object}
+                              for c in promises if c.open],
+            "kept_promises": [{"turn": c.turn, "text": c.sentence.text, "action": c.action, "object": c.object,
+                               "fulfilled_by": c.fulfilled_by} for c in promises if c.fulfilled_by is not None],
+            "dated_promises": [{"turn": c.turn, "text": c.sentence.text, "timeframe": c.timeframe}
+                               for c in promises if c.fulfilled_by is None and c.timeframe],
             "unanswered_questions": unanswered,
             "handoffs": handoffs,
         }

@@ -150,3 +150,13 @@ def test_dev_set_flag_f1_meets_the_target(coach_no_kb, language) -> None:
     results = list(coach_no_kb.score_many(transcripts))
     metrics = {m.language: m for m in flag_metrics(results, load_labels(folder), ["follow_through"])}
     assert metrics[language].f1 >= 0.85, metrics[language]
+
+
+@pytest.mark.parametrize(("text", "language", "obj"), [
+    ("I'll email you the return label and let you know.", "en", "the return label"),
+    ("Я уточню на складе и вернусь к вам.", "ru", "на складе"),
+    ("Отправлю инструкцию на почту.", "ru", "инструкцию на почту"),
+])
+def test_commitment_object_is_the_clause_after_the_verb(coach_no_kb, text, language, obj) -> None:
+    analysis = coach_no_kb.nlp.analyze([chat(("customer", "Hello?"), ("agent", text), language=language)])[0]
+    assert commitments_in(analysis.turns[1], analysis)[0].object == obj
