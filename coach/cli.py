@@ -245,7 +245,7 @@ def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     folders = args.data or (["transcripts"] if args.target == "dev" else
                             [str(p) for p in sorted(Path("dev", args.target).glob("*")) if p.is_dir()])
     coach = _coach(config, args.kb, problems)
-    print(f"{'set':<28}{'dimension':<16}{'lang':<6}{'P':>6}{'R':>6}{'F1':>6}{'TP':>5}{'FP':>5}{'FN':>5}{'n/a err':>9}")
+    print(f"{'set':<34}{'dimension':<16}{'lang':<6}{'P':>6}{'R':>6}{'F1':>6}{'TP':>5}{'FP':>5}{'FN':>5}{'n/a err':>9}")
     for folder in folders:
         labels = load_labels(folder)
         if not labels:
@@ -256,14 +256,14 @@ def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
             (problems.report if isinstance(item, InputProblem) else transcripts.append)(item)
         results = list(coach.score_many(transcripts))
         for m in flag_metrics(results, labels, dimensions):
-            print(f"{folder[-28:]:<28}{m.dimension:<16}{m.language:<6}{m.precision:6.2f}{m.recall:6.2f}{m.f1:6.2f}"
+            print(f"{folder[-33:]:<34}{m.dimension:<16}{m.language:<6}{m.precision:6.2f}{m.recall:6.2f}{m.f1:6.2f}"
                   f"{m.tp:5d}{m.fp:5d}{m.fn:5d}{m.applicability_errors:9d}")
         for kind, (hit, total) in sorted(kind_recall(results, labels).items()):
-            print(f"{'':<28}recall of kind {kind:<22}{hit / total:6.2f} ({hit}/{total})")
-        if args.target == "dev" and coach.kb is not None:
+            print(f"{'':<34}recall of kind {kind:<22}{hit / total:6.2f} ({hit}/{total})")
+        if args.target in ("dev", "correctness") and coach.kb is not None:
             for k in (1, 3):
                 for lang, (hit, total) in sorted(retrieval_recall(coach, transcripts, labels, k=k).items()):
-                    print(f"{'':<28}retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
+                    print(f"{'':<34}retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
 
 
