@@ -19,7 +19,8 @@ WORD_NUMBERS = {
     "двенадцать": 12, "двенадцати": 12, "двадцать четыре": 24, "двадцати четырёх": 24,
 }
 HOURS_PER = {
-    "minute": 1 / 60, "hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 30, "year": 24 * 365,
+    # A year is 12 months of 30 days, so "a year" and "12 months" compare equal.
+    "minute": 1 / 60, "hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 30, "year": 24 * 360,
 }
 _NUM = r"\d+(?:[ \u00a0,]\d{3})*(?:[.,]\d+)?"
 _WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
@@ -115,7 +116,7 @@ def extract_values(text: str) -> list[Value]:
         if _is_rate(text, match.start(), values):
             continue
         word = (match.group("unit") or match.group("ru")).lower()
-        hours = {"сутки": 24, "полчаса": 0.5, "месяц": 720, "неделю": 168, "год": 8760}.get(word)
+        hours = {"сутки": 24, "полчаса": 0.5, "месяц": 720, "неделю": 168, "год": 8640}.get(word)
         values.append(Value("duration", hours if hours else _unit_hours(word), match.start(), match.end(), match.group(0)))
     for match in PERCENT.finditer(text):
         amount = to_number(match.group("a"))

@@ -1,0 +1,133 @@
+"""Aligning a reply's claim with the knowledge-base statement about the same thing, and
+comparing them: typed values, polarity (can / cannot), menu paths and contact details.
+
+KB statements are the sentences of the passages; a list item is joined to the line that
+introduces it ("Promo codes do not apply to: alcohol"), so its negation is not lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from coach.kb_index import KbIndex
+from coach.nlp import NlpToolkit
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZА-ЯЁ\"«(])")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_MARKUP = re.compile(r"\*\*|__|`")
+#: Words that turn a statement into its opposite.
+NEGATION = re.compile(
+    r"\b(?:not|no|never|cannot|can't|won't|don't|doesn't|isn't|aren't|wasn't|without|none|nothing|neither|nor|"
+    r"n't|не|нет|нельзя|никогда|ни|без|невозможно|запрещ\w+)\b|n't\b", re.IGNORECASE)
+#: Menu paths ("Settings > Privacy > Delete account", "Настройки > Безопасность").
+_SEGMENT = r"[^>.,;:!?()\s][^>.,;:!?()\s]*(?:\s+[^>.,;:!?()\s]+){0,3}?"
+MENU_PATH = re.compile(
+    rf"[«\"]?[A-ZА-ЯЁ][\w'&-]*(?:\s+[A-ZА-ЯЁ&][\w'&-]*)*[»\"]?(?:\s*>\s*{_SEGMENT})+"
+    r"(?=\s*(?:[.,;:!?()\n]|$|\b(?:or|and|for|to|then|in|within|where|so|и|или|для|чтобы|и)\b))")
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()-]{7,}\d")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One KB sentence, with the article it belongs to."""
+
+    article_id: str
+    title: str
+    text: str
+    passage: str
+
+
+_ANSWER_PARTICLE = re.compile(r"^\W*(?:no|nope|yes|yep|нет|да)\b[,.!:\s-]*", re.IGNORECASE)
+
+
+def is_negated(text: str) -> bool:
+    """Whether a statement is negative ("cannot be combined", "нельзя оплатить наличными").
+
+    A leading "No," or "Нет," answers the customer; it does not negate what follows.
+    """
+    return bool(NEGATION.search(_ANSWER_PARTICLE.sub("", text.replace("\u2019", "'"))))
+
+
+def split_statements(passage_text: str) -> list[str]:
+    """Sentences of a passage; list items keep the line that introduces them."""
+    out: list[str] = []
+    lead = ""
+    for raw in passage_text.splitlines():
+        line = _MARKUP.sub("", raw).strip()
+        if not line:
+            continue
+        if _BULLET.match(line):
+            item = _BULLET.sub("", line)
+            out.extend(f"{lead} {part}".strip() for part in _SENTENCE_END.split(item) if part.strip())
+            continue
+        lead = line.rstrip(":") if line.endswith(":") else ""
+        if not lead:
+            out.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
+    return out
+
+
+class StatementIndex:
+    """KB statements per article with their embeddings, built lazily once per KB index."""
+
+    def __init__(self, kb: KbIndex, nlp: NlpToolkit) -> None:
+        self.by_article: dict[str, list[Statement]] = {}
+        for passage in kb.passages:
+            for text in split_statements(passage.text):
+                self.by_article.setdefault(passage.article_id, []).append(
+                    Statement(passage.article_id, passage.title, text, passage.text))
+        texts = [s.text for group in self.by_article.values() for s in group]
+        self.vectors = dict(zip(texts, nlp.encode(texts), strict=True))
+        self.paths = {aid: {_norm_path(m.group(0)) for s in group for m in MENU_PATH.finditer(s.text)}
+                      for aid, group in self.by_article.items()}
+        self.contacts = {aid: {_norm_contact(m.group(0)) for s in group for m in CONTACT.finditer(s.text)}
+                         for aid, group in self.by_article.items()}
+
+    def align(self, vector: np.ndarray, article_ids: list[str], k: int = 3) -> list[tuple[Statement, float]]:
+        """The ``k`` statements of ``article_ids`` closest in meaning to a claim."""
+        pool = [s for aid in dict.fromkeys(article_ids) for s in self.by_article.get(aid, [])]
+        if not pool:
+            return []
+        scores = np.stack([self.vectors[s.text] for s in pool]) @ vector
+        order = np.argsort(-scores)[:k]
+        return [(pool[i], float(scores[i])) for i in order]
+
+
+def _norm_path(path: str) -> str:
+    return " > ".join(part.strip(" «»\"'").lower() for part in path.split(">"))
+
+
+def _norm_contact(text: str) -> str:
+    return re.sub(r"[^\w@.+]", "", text.lower())
+
+
+def menu_paths(text: str) -> list[re.Match[str]]:
+    """Menu paths mentioned in a text."""
+    return list(MENU_PATH.finditer(text))
+
+
+def path_supported(path: str, known: set[str]) -> bool:
+    """A claimed path is right when its first and last menu items are those of a KB path, or
+    it is the start or end of one ("Orders > order 5530 > Report a problem" matches
+    "Orders > the order > Report a problem": the middle names the customer's own order)."""
+    claimed = _norm_path(path)
+    parts = claimed.split(" > ")
+    for k in known:
+        items = k.split(" > ")
+        if k.startswith(claimed) or claimed.startswith(k) or claimed.endswith(k):
+            return True
+        if parts[-1] == items[-1] and (parts[0] == items[0] or parts[0].endswith(" " + items[0])):
+            return True
+    return False
+
+
+def contacts(text: str) -> list[re.Match[str]]:
+    """E-mail addresses and phone numbers in a text."""
+    return list(CONTACT.finditer(text))
+
+
+def contact_supported(contact: str, known: set[str]) -> bool:
+    """A claimed e-mail or phone number is right when the KB gives the same one."""
+    return _norm_contact(contact) in known
