@@ -82,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
                                "default: transcripts/ for dev, dev/<dimension>/en and /ru otherwise)")
     evaluate.add_argument("--kb", default="kb", help="knowledge base (default: kb)")
 
+    train = commands.add_parser("train", help="fit a learned head and write models/<name>/",
+                                description="Fit a scorer's learned head on labelled sets and write it, with "
+                                            "a card.json of data, date, versions and out-of-fold metrics.")
+    train.add_argument("target", choices=["correctness"], help="which head to train")
+    train.add_argument("--data", action="append", required=True, help="labelled set folder (repeatable)")
+    train.add_argument("--kb", default="kb", help="knowledge base the sets are checked against")
+    train.add_argument("--out", help="output folder (default: <models_dir>/<target>)")
+
     app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
     app.add_argument("--port", type=int, default=8501)
     app.add_argument("--results", help="scored JSONL to show (default: data/sample_scores.jsonl)")
@@ -98,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = load_config(args.config)
-        handler = {"score": cmd_score, "check": cmd_check, "eval": cmd_eval, "app": cmd_app}[args.command]
+        handler = {"score": cmd_score, "check": cmd_check, "eval": cmd_eval, "train": cmd_train,
+                   "app": cmd_app}[args.command]
         return handler(args, config)
     except ConfigError as exc:
         print(f"coach: error: {exc}", file=sys.stderr)
@@ -264,6 +273,25 @@ def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
             for k in (1, 3):
                 for lang, (hit, total) in sorted(retrieval_recall(coach, transcripts, labels, k=k).items()):
                     print(f"{'':<34}retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
+    return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach train``: fit a head on labelled sets; prints its out-of-fold metrics."""
+    from dataclasses import replace
+
+    from coach.config import DimensionConfig
+    from coach.train.correctness import train
+
+    out = Path(args.out or Path(config.models_dir) / args.target)
+    # Train the rules alone: an existing model must not feed its own verdicts back in.
+    only = {name: DimensionConfig(enabled=(name == args.target)) for name in config.dimensions}
+    problems = Problems(sys.stderr)
+    coach = _coach(replace(config, dimensions=only, models_dir=str(out.parent / ".none")), args.kb, problems)
+    card = train(coach, args.data, out)
+    print(json.dumps({k: card[k] for k in ("examples", "positives", "threshold", "out_of_fold_reply_metrics")},
+                     indent=1))
+    print(f"wrote {out}/verifier.json and card.json")
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
 
 

@@ -11,9 +11,14 @@ polarity, then paths and contacts. When the KB does not cover the question the r
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from coach.claim_features import pair_features
 from coach.grounding import (
     Statement,
     StatementIndex,
@@ -30,6 +35,7 @@ from coach.scorers import register
 from coach.scorers.base import Scorer
 from coach.types import DimensionScore, Flag, Suggestion
 from coach.values import Value, extract_values
+from coach.verifier import Verifier
 
 #: Money, security and legal facts are high severity (rubric); other facts medium.
 HIGH_SEVERITY_KINDS = ("money:USD", "money:RUB", "percent")
@@ -37,6 +43,8 @@ HIGH_SEVERITY_ARTICLES = re.compile(r"secur|payment|refund|credit|alcohol|delete
 SUPPORT_ARTICLES = 3
 #: Articles within this cosine of the best one also govern a claim.
 SUPPORT_MARGIN = 0.05
+#: Below this verifier probability a grounded claim counts as supported.
+SUPPORTED_BELOW = 0.3
 #: A KB statement this close in meaning to a claim is about the same thing.
 POLARITY_SIMILARITY = 0.6
 #: ... and, to call opposite polarity a contradiction, they share this many content words.
@@ -87,6 +95,22 @@ def _same(claim: list[Value], stated: list[Value]) -> bool:
     return any(sorted(c.amount for c in claim) == sorted(v.amount for v in g) for g in groups)
 
 
+@dataclass(frozen=True)
+class SentenceCheck:
+    """Everything the verifier knows about one claim sentence: retrieval, the aligned KB
+    statements, the rule verdicts and the learned verifier's features."""
+
+    sentence: Sentence
+    aligned: list[tuple[Statement, float]]
+    verdicts: list[Any]
+    features: np.ndarray
+
+    @property
+    def rule_contradictions(self) -> list[tuple[int, int, Statement, str]]:
+        """Contradictions the explicit rules found (value, path, contact, polarity)."""
+        return [v for v in self.verdicts if v is not None and v is not True]
+
+
 @register("correctness")
 class CorrectnessScorer(Scorer):
     """Checks an agent's factual claims against the KB article that governs them."""
@@ -113,33 +137,62 @@ class CorrectnessScorer(Scorer):
                 gaps.append({"turn": turn.index, "question": gap})
         return results, {"kb_gaps": gaps}
 
+    @cached_property
+    def verifier(self) -> Verifier | None:
+        """The learned verifier from ``models/correctness`` if one was trained."""
+        return Verifier.load(Path(self.resources.config.models_dir) / "correctness")
+
+    def check_sentence(self, sentence: Sentence, turn: TurnAnalysis, analysis: Analysis,
+                       situational: set[tuple[str, float]]) -> SentenceCheck | None:
+        """Ground one reply sentence; None when it states nothing checkable or the KB does not
+        cover it (``uncovered`` is then told apart by the caller through ``claim_like``)."""
+        values = [v for v in extract_values(sentence.text) if (v.kind, v.amount) not in situational]
+        claim_hits, conversation_hits = self._retrieve(sentence, turn, analysis)
+        if not claim_hits:
+            return None
+        governing = [h for hits in (claim_hits, conversation_hits) for h in hits
+                     if h.similarity >= hits[0].similarity - SUPPORT_MARGIN]
+        verdicts = list(self._verdicts(sentence, values, governing, conversation_hits + claim_hits, analysis))
+        articles = list(dict.fromkeys([h.passage.article_id for h in conversation_hits[:1] + claim_hits[:2]]))
+        aligned = self.statements.align(analysis.vector(sentence.text), articles, k=3)
+        article_text = "\n".join(s.text for a in articles[:2] for s in self.statements.by_article.get(a, []))
+        retrieval = max(claim_hits[0].similarity, conversation_hits[0].similarity if conversation_hits else 0.0)
+        contradicted = any(v is not None and v is not True for v in verdicts)
+        features = np.concatenate([pair_features(sentence.text, aligned, article_text, retrieval),
+                                   [float(contradicted), float(any(v is True for v in verdicts))]])
+        return SentenceCheck(sentence, aligned, verdicts, features)
+
+    @staticmethod
+    def claim_like(sentence: Sentence) -> bool:
+        """Whether a sentence states something a KB could confirm or contradict."""
+        if sentence.text.rstrip().endswith("?") or SITUATIONAL.search(sentence.text):
+            return False
+        return bool(extract_values(sentence.text) or CLAIM_CUE.search(sentence.text) or menu_paths(sentence.text))
+
     def _score_reply(self, turn: TurnAnalysis, analysis: Analysis) -> tuple[DimensionScore, str | None]:
-        supported = contradicted = 0
+        supported = contradicted = uncovered = 0
         flags: list[Flag] = []
         situational = _situational_amounts(analysis, turn.index)
-        question = analysis.previous_customer_text(turn.index)
-        uncovered = 0
         for sentence in turn.sentences:
-            if sentence.text.rstrip().endswith("?") or SITUATIONAL.search(sentence.text):
+            if not self.claim_like(sentence):
                 continue
-            values = [v for v in extract_values(sentence.text) if (v.kind, v.amount) not in situational]
-            if not values and not CLAIM_CUE.search(sentence.text) and not menu_paths(sentence.text):
-                continue
-            claim_hits, conversation_hits = self._retrieve(sentence, turn, analysis)
-            if not claim_hits:
+            check = self.check_sentence(sentence, turn, analysis, situational)
+            if check is None:
                 uncovered += 1
                 continue
-            governing = [h for hits in (claim_hits, conversation_hits) for h in hits
-                         if h.similarity >= hits[0].similarity - SUPPORT_MARGIN]
-            for verdict in self._verdicts(sentence, values, governing, conversation_hits + claim_hits, analysis):
-                if verdict is True:
-                    supported += 1
-                elif verdict is not None:
-                    contradicted += 1
-                    flags.append(self._flag(turn, sentence, *verdict))
+            found = check.rule_contradictions
+            probability = self.verifier.probability(check.features) if self.verifier else None
+            if not found and probability is not None and probability >= self.verifier.threshold and check.aligned:
+                statement = check.aligned[0][0]
+                found = [(0, len(sentence.text), statement, "")]
+            if found:
+                contradicted += len(found)
+                flags.extend(self._flag(turn, sentence, *verdict, probability=probability) for verdict in found)
+            elif any(v is True for v in check.verdicts) or (probability is not None and probability < SUPPORTED_BELOW):
+                supported += 1
         if supported + contradicted == 0:
-            gap = question if uncovered and question else None
-            return self.not_applicable(), gap
+            question = analysis.previous_customer_text(turn.index)
+            return self.not_applicable(), (question if uncovered and question else None)
         return self.from_flags(flags), None
 
     def _retrieve(self, sentence: Sentence, turn: TurnAnalysis, analysis: Analysis) -> tuple[list[Hit], list[Hit]]:
@@ -213,11 +266,13 @@ class CorrectnessScorer(Scorer):
             yield True
 
     def _flag(self, turn: TurnAnalysis, sentence: Sentence, start: int, end: int, statement: Statement,
-              corrected: str) -> Flag:
+              corrected: str, probability: float | None = None) -> Flag:
         claim = sentence.text[start:end]
         high = bool(extract_values(claim) and extract_values(claim)[0].kind in HIGH_SEVERITY_KINDS) or bool(
             HIGH_SEVERITY_ARTICLES.search(statement.article_id))
         reason = f"Says \"{claim}\"; the KB article \"{statement.title}\" says: \"{statement.text}\""
+        if probability is not None:
+            reason += f" (verifier confidence {probability:.2f})"
         suggestion = Suggestion(corrected or f"The KB says: {statement.text}", statement.article_id, statement.passage)
         begin = sentence.start + start
         return self.make_flag("high" if high else "medium", reason, turn.index, begin, begin + len(claim),

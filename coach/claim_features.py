@@ -1,0 +1,59 @@
+"""Features of a (reply sentence, KB statements) pair for the learned correctness verifier.
+
+Each feature says something a reviewer would check: how close the KB statement is in meaning
+and words, whether one side negates what the other affirms, whether stated values agree,
+and whether the reply names things (plans, codes, numbers) the governing article never does.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from coach.grounding import Statement, is_negated
+from coach.values import extract_values
+
+FEATURES = (
+    "similarity", "similarity_2nd", "shared_words", "jaccard", "kb_negative", "reply_negative",
+    "kb_denies", "reply_denies", "values_in_reply", "same_kind_in_kb", "value_agrees", "value_differs",
+    "unknown_numbers", "unknown_names", "retrieval_similarity", "bias",
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_NAME = re.compile(r"\b[A-ZА-ЯЁ][\w-]*(?:\s+[A-ZА-ЯЁ][\w-]*)*\b|\b[A-ZА-ЯЁ0-9]{4,}\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that", "this", "not", "any", "all",
+         "для", "это", "что", "как", "вам", "ваш", "при", "или", "так", "нет", "можно", "нельзя"}
+
+
+def content(text: str) -> set[str]:
+    """Crude content words (lower-cased 5-letter stems), comparable across word forms."""
+    return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP}
+
+
+def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article_text: str,
+                  retrieval_similarity: float) -> np.ndarray:
+    """The feature vector (in ``FEATURES`` order) for a claim sentence and its top statements."""
+    best, similarity = aligned[0] if aligned else (None, 0.0)
+    kb_text = best.text if best else ""
+    shared = content(sentence) & content(kb_text)
+    union = content(sentence) | content(kb_text)
+    kb_neg, reply_neg = is_negated(kb_text), is_negated(sentence)
+    values = extract_values(sentence)
+    kinds = {v.kind for v in values}
+    stated = [v for s, _ in aligned for v in extract_values(s.text) if v.kind in kinds]
+    agrees = any(abs(v.amount - c.amount) < 1e-6 for c in values for v in stated if v.kind == c.kind)
+    differs = bool(stated) and any(all(abs(v.amount - c.amount) > 1e-6 for v in stated if v.kind == c.kind)
+                                   for c in values if any(v.kind == c.kind for v in stated))
+    article_numbers = set(_NUMBER.findall(article_text))
+    unknown_numbers = sum(1 for n in _NUMBER.findall(sentence) if n not in article_numbers)
+    article_lower = article_text.lower()
+    names = [n for n in _NAME.findall(sentence)[1:] if len(n) > 2]  # the first word is capitalised anyway
+    unknown_names = sum(1 for n in names if n.lower() not in article_lower)
+    return np.array([
+        similarity, aligned[1][1] if len(aligned) > 1 else 0.0, len(shared),
+        len(shared) / len(union) if union else 0.0, float(kb_neg), float(reply_neg),
+        float(kb_neg and not reply_neg), float(reply_neg and not kb_neg), float(len(values)),
+        float(bool(stated)), float(agrees), float(differs), float(unknown_numbers), float(unknown_names),
+        retrieval_similarity, 1.0,
+    ], dtype=np.float64)

