@@ -43,6 +43,9 @@ HIGH_SEVERITY_ARTICLES = re.compile(r"secur|payment|refund|credit|alcohol|delete
 SUPPORT_ARTICLES = 3
 #: Articles within this cosine of the best one also govern a claim.
 SUPPORT_MARGIN = 0.05
+#: A claim whose passages are below the KB's similarity bar is still covered when one KB
+#: statement is this close to it.
+STATEMENT_COVERAGE = 0.5
 #: Below this verifier probability a grounded claim counts as supported.
 SUPPORTED_BELOW = 0.3
 #: A KB statement this close in meaning to a claim is about the same thing.
@@ -69,7 +72,8 @@ CLAIM_CUE = re.compile(
     re.IGNORECASE)
 #: Sentences about this customer's own order or an action just taken state the case, not policy.
 SITUATIONAL = re.compile(
-    r"\byour (?:\$?\d[\d.,]*\s*)?(?:order|cart|basket|courier|total|balance|refund of)\b|\b(?:is|are) now in your\b|"
+    r"\byour \$?\d[\d.,]*\s*(?:order|cart|basket|total|balance)\b|\byour (?:order|cart|basket) (?:of|for|is|was|has)\b|"
+    r"\b(?:is|are) now in your\b|"
     r"\b(?:i|we)(?:\x27ve| have) (?:added|issued|refunded|credited|processed|applied)\b|"
     r"\bв (?:вашей|вашем) (?:корзине|заказе)\b|\bзачислен\w*\b|\bначислил\w*\b|\bвернул\w*\b|"
     r"\bi can see (?:your|the) (?:order|courier)\b|\bвижу (?:ваш )?заказ\b|\bкурьер уже\b|\bcourier is (?:about|already)\b",
@@ -206,7 +210,11 @@ class CorrectnessScorer(Scorer):
                                                extra=sentence.text, extra_tokens=tokens)
         best = max((h.similarity for h in claim_hits[:1] + conversation_hits[:1]), default=0.0)
         if best < kb.config.min_similarity:
-            return [], []  # Not covered by the KB: abstain rather than call the agent wrong.
+            # Passages are long; a short claim can still match one of their statements closely.
+            articles = [h.passage.article_id for h in conversation_hits[:2]]
+            aligned = self.statements.align(analysis.vector(sentence.text), articles, k=1)
+            if not aligned or aligned[0][1] < STATEMENT_COVERAGE:
+                return [], []  # Not covered by the KB: abstain rather than call the agent wrong.
         return claim_hits, conversation_hits
 
     def _verdicts(self, sentence: Sentence, values: list[Value], governing: list[Hit], ranked: list[Hit],
