@@ -40,15 +40,20 @@ class Statement:
     passage: str
 
 
+#: Conditions ("if it isn't enabled yet", "если она ещё не включена") do not negate the claim.
+_CONDITION = re.compile(r"(?:^|[,;(]|\s-\s|\s—\s)\s*(?:if|unless|when|once|если|когда|пока|как только)\b[^,.;)]*",
+                        re.IGNORECASE)
 _ANSWER_PARTICLE = re.compile(r"^\W*(?:no|nope|yes|yep|нет|да)\b[,.!:\s-]*", re.IGNORECASE)
 
 
 def is_negated(text: str) -> bool:
     """Whether a statement is negative ("cannot be combined", "нельзя оплатить наличными").
 
-    A leading "No," or "Нет," answers the customer; it does not negate what follows.
+    A leading "No," or "Нет," answers the customer, and a condition ("if it is not enabled
+    yet") qualifies it; neither negates the statement itself.
     """
-    return bool(NEGATION.search(_ANSWER_PARTICLE.sub("", text.replace("\u2019", "'"))))
+    main = _CONDITION.sub(" ", _ANSWER_PARTICLE.sub("", text.replace("\u2019", "'")))
+    return bool(NEGATION.search(main))
 
 
 def split_statements(passage_text: str) -> list[str]:

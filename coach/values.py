@@ -32,7 +32,8 @@ _DURATION_UNITS = (
     r"минут[аы]?|мин\.?|час(?:а|ов)?|дн(?:я|ей)|день|сут(?:ки|ок)|недел[иьяюь]|недель|месяц(?:а|ев)?|год(?:а)?|лет)\b"
 )
 DURATION = re.compile(rf"{_RANGE}\s*-?\s*{_DURATION_UNITS}", re.IGNORECASE)
-BARE_UNIT = re.compile(r"(?<![\w-])(?P<a>a|an|one)\s+(?P<unit>month|week|year|day|hour)\b|\b(?P<ru>сутки|полчаса|месяц|неделю|год)\b", re.IGNORECASE)
+BARE_UNIT = re.compile(r"(?<![\w-])(?P<a>a|an|one)\s+(?P<unit>month|week|year|day|hour)\b|"
+                       r"\b(?P<ru>сутки|суток|полчаса|месяц|месяца|неделю|недели|год|года)\b", re.IGNORECASE)
 MONEY = re.compile(
     rf"(?:\$\s?(?P<usd1>{_NUM})|(?P<usd2>{_AMOUNT})\s?(?:dollars?|usd|bucks)\b|"
     rf"(?P<rub>{_NUM})\s?(?:₽|руб(?:\.|лей|ля|ль)?|р\.)(?!\w))", re.IGNORECASE)
@@ -116,7 +117,8 @@ def extract_values(text: str) -> list[Value]:
         if _is_rate(text, match.start(), values):
             continue
         word = (match.group("unit") or match.group("ru")).lower()
-        hours = {"сутки": 24, "полчаса": 0.5, "месяц": 720, "неделю": 168, "год": 8640}.get(word)
+        hours = {"сутки": 24, "суток": 24, "полчаса": 0.5, "месяц": 720, "месяца": 720, "неделю": 168,
+                 "недели": 168, "год": 8640, "года": 8640}.get(word)
         values.append(Value("duration", hours if hours else _unit_hours(word), match.start(), match.end(), match.group(0)))
     for match in PERCENT.finditer(text):
         amount = to_number(match.group("a"))

@@ -94,6 +94,15 @@ def _claims(values: list[Value]) -> list[list[Value]]:
     return list(groups.values())
 
 
+_BOUND = re.compile(r"(?:up to|at most|maximum|max\.?|no more than|within|максимум|не более|не позднее|до|в течение)\s*(?:на\s+)?$",
+                    re.IGNORECASE)
+
+
+def _bounded(text: str, value: Value) -> bool:
+    """Whether a value is stated as an upper bound ("up to 7 days", "максимум на 7 дней")."""
+    return bool(_BOUND.search(text[max(0, value.start - 20):value.start]))
+
+
 def _same(claim: list[Value], stated: list[Value]) -> bool:
     groups = _claims(stated) if len(claim) > 1 else [[v] for v in stated]
     return any(sorted(c.amount for c in claim) == sorted(v.amount for v in g) for g in groups)
@@ -228,6 +237,13 @@ class CorrectnessScorer(Scorer):
             # Compared statement by statement: a range must be stated as that range.
             if any(_same(claim, [v for v in extract_values(s.text) if v.kind == kind and v.business == business])
                    for aid in articles for s in index.by_article.get(aid, [])):
+                yield True
+                continue
+            # "You can book three days ahead" is right when the KB says "at most 7 days ahead".
+            if not _bounded(sentence.text, claim[0]) and any(
+                    _bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
+                    for aid in articles[:1] for s in index.by_article.get(aid, [])
+                    for v in extract_values(s.text) if v.kind == kind):
                 yield True
                 continue
             # The statement that governs this slot: the closest one stating a value of the kind.
