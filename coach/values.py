@@ -32,7 +32,7 @@ _DURATION_UNITS = (
     r"минут[аы]?|мин\.?|час(?:а|ов)?|дн(?:я|ей)|день|сут(?:ки|ок)|недел[иьяюь]|недель|месяц(?:а|ев)?|год(?:а)?|лет)\b"
 )
 DURATION = re.compile(rf"{_RANGE}\s*-?\s*{_DURATION_UNITS}", re.IGNORECASE)
-BARE_UNIT = re.compile(r"(?<![\w-])(?P<a>a|an|one)\s+(?P<unit>month|week|year|day|hour)\b|"
+BARE_UNIT = re.compile(r"(?<![\w-])(?P<half>half an hour)\b|(?<![\w-])(?P<a>a|an|one)\s+(?P<unit>month|week|year|day|hour)\b|"
                        r"\b(?P<ru>сутки|суток|полчаса|месяц|месяца|неделю|недели|год|года)\b", re.IGNORECASE)
 MONEY = re.compile(
     rf"(?:\$\s?(?P<usd1>{_NUM})|(?P<usd2>{_AMOUNT})\s?(?:dollars?|usd|bucks)\b|"
@@ -103,6 +103,8 @@ def extract_values(text: str) -> list[Value]:
             continue
         if _is_rate(text, match.start(), values) and to_number(match.group("a")) == 1:
             continue
+        if text[max(0, match.start() - 5):match.start()].lower() == "half ":
+            continue  # "half an hour" is read below as 30 minutes
         hours = _unit_hours(match.group("unit"))
         # "сутки" counts in days: "двое суток" = 48 hours.
         for part in ("a", "b"):
@@ -115,6 +117,9 @@ def extract_values(text: str) -> list[Value]:
         if any(s <= match.start() < e for s, e in taken):
             continue
         if _is_rate(text, match.start(), values):
+            continue
+        if match.group("half"):
+            values.append(Value("duration", 0.5, match.start(), match.end(), match.group(0)))
             continue
         word = (match.group("unit") or match.group("ru")).lower()
         hours = {"сутки": 24, "суток": 24, "полчаса": 0.5, "месяц": 720, "месяца": 720, "неделю": 168,

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from coach.claim_features import pair_features
+from coach.entities import check_mention, mentions
 from coach.grounding import (
     Statement,
     StatementIndex,
@@ -268,6 +269,14 @@ class CorrectnessScorer(Scorer):
             else:
                 best = next((s for s, _ in aligned if ">" in s.text), aligned[0][0] if aligned else None)
                 yield (match.start(), match.end(), best, "") if best else None
+        if not is_negated(sentence.text):
+            for mention in mentions(sentence.text, analysis.language):
+                anchor = next((st for st, _ in aligned), None)
+                statement = check_mention(mention, index, articles, analysis.language, anchor)
+                if statement is not None:
+                    yield (mention.start, mention.end, statement, "")
+                else:
+                    yield True
         for match in contacts(sentence.text):
             known = set().union(*index.contacts.values())
             if known and not contact_supported(match.group(0), known):

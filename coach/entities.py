@@ -1,0 +1,70 @@
+"""Names a reply relies on (payment methods, plans, promo codes) checked against the KB: a
+name the KB never mentions, or mentions only to deny it ("There is no family plan"), is a
+contradiction when the reply affirms it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coach.grounding import Statement, StatementIndex, is_negated
+
+#: Payment methods people name; whichever of them the KB does not accept is not accepted.
+PAYMENT_NAMES = re.compile(
+    r"\b(?:visa|mastercard|master card|american express|amex|discover|diners club|jcb|unionpay|maestro|"
+    r"paypal|venmo|cash ?app|apple pay|google pay|samsung pay|klarna|afterpay|sepa|bank transfer|"
+    r"мир|сбп|sberpay|сберпэй|tinkoff pay|ю ?money|юмани|qiwi|киви|apple pay|google pay)\b", re.IGNORECASE)
+_PLAN_EN = re.compile(r"\b(?:plus\s+)?([a-z]+)\s+(?:plan|membership|tier|subscription)\b|"
+                      r"\bplus\s+(family|student|business|premium|duo|pro)\b", re.IGNORECASE)
+#: Other spellings of the names a KB uses.
+ALIASES = {"amex": "american express", "master card": "mastercard", "сбп": "быстрых платежей",
+           "mir": "мир", "gpay": "google pay"}
+_PLAN_RU = re.compile(r"\b([а-яё]+(?:ый|ий|ой))\s+(?:тариф|план)\w*\b|\bтариф\w*\s+«?([а-яёa-z]+)»?", re.IGNORECASE)
+_CODE = re.compile(r"\b[A-ZА-ЯЁ]{3,}\d{1,4}\b")
+_GENERIC_PLAN_WORDS = {"this", "that", "your", "the", "a", "our", "current", "same", "new", "paid", "free", "which",
+                       "any", "its", "my", "his", "her", "their", "other", "one", "each", "every", "basketly",
+                       "этот", "такой", "ваш", "новый", "текущий", "любой", "какой", "платный", "бесплатный"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name in the reply and where it is."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+
+
+def mentions(text: str, language: str) -> list[Mention]:
+    """Payment methods, plan qualifiers and promo codes named in a sentence."""
+    found = [Mention(m.group(0), m.start(), m.end(), "payment") for m in PAYMENT_NAMES.finditer(text)]
+    plan = _PLAN_RU if language == "ru" else _PLAN_EN
+    for match in plan.finditer(text):
+        name = next((g for g in match.groups() if g), "")
+        if name and name.lower() not in _GENERIC_PLAN_WORDS:
+            found.append(Mention(name, match.start(), match.end(), "plan"))
+    found += [Mention(m.group(0), m.start(), m.end(), "code") for m in _CODE.finditer(text)]
+    return found
+
+
+def _stem(word: str) -> str:
+    return word.lower()[:5]
+
+
+def check_mention(mention: Mention, index: StatementIndex, articles: list[str], language: str,
+                  anchor: Statement | None) -> Statement | None:
+    """The KB statement the named thing contradicts, or None when the KB supports it.
+
+    ``anchor`` is the statement cited when the KB never names the thing at all.
+    """
+    name = ALIASES.get(mention.text.lower(), mention.text)
+    stem = _stem(name)
+    pool = [s for aid, group in index.by_article.items() if aid.endswith("_ru") == (language == "ru")
+            for s in group]
+    named = [s for s in pool if stem in s.text.lower() or name.lower() in s.text.lower()]
+    if named and all(is_negated(s.text) for s in named):
+        return named[0]
+    if named:
+        return None
+    return anchor
