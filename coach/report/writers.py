@@ -71,10 +71,12 @@ def highlight_html(text: str, flags: list[Flag], turn: int) -> str:
 
 
 def summary_lines(result: ConversationResult) -> list[str]:
-    """Conversation-level follow-through findings as short lines (open promises, questions)."""
+    """Conversation-level findings as short lines: open promises, unanswered questions, KB gaps."""
     summary = result.summaries.get("follow_through") or {}
     lines = [f"Open promise (turn {p['turn']}): {p['text']}" for p in summary.get("open_promises", [])]
     lines += [f"Unanswered question (turn {q['turn']}): {q['text']}" for q in summary.get("unanswered_questions", [])]
+    gaps = (result.summaries.get("correctness") or {}).get("kb_gaps", [])
+    lines += [f"Not covered by the KB (reply at turn {g['turn']}): {g['question']}" for g in gaps]
     return lines
 
 
@@ -83,7 +85,7 @@ def _summary_html(result: ConversationResult) -> str:
     if not lines:
         return ""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    return f'<div class="summary"><b>Follow-through</b><ul>{items}</ul></div>'
+    return f'<div class="summary"><b>Needs attention</b><ul>{items}</ul></div>'
 
 
 def _conversation_html(result: ConversationResult, dimensions: list[str]) -> str:

@@ -219,7 +219,8 @@ class CorrectnessScorer(Scorer):
         conversation_hits = retrieve_for_reply(kb, analysis, turn.index, k=SUPPORT_ARTICLES,
                                                extra=sentence.text, extra_tokens=tokens)
         best = max((h.similarity for h in claim_hits[:1] + conversation_hits[:1]), default=0.0)
-        if best < kb.config.min_similarity:
+        # A named plan, payment method or code is checked against the whole KB regardless.
+        if best < kb.config.min_similarity and not mentions(sentence.text, analysis.language):
             # Passages are long; a short claim can still match one of their statements closely.
             articles = [h.passage.article_id for h in conversation_hits[:2]]
             aligned = self.statements.align(analysis.vector(sentence.text), articles, k=1)

@@ -85,3 +85,15 @@ def test_shipped_model_flags_an_affirmed_denial_with_the_kb_passage(coach: Coach
     flags = [f for f in reply.flags if f.dimension == "correctness"]
     assert flags and flags[0].suggestion.kb_article == "promo-codes"
     assert "Promo codes do not apply to gift cards" in flags[0].reason
+
+
+@pytest.mark.parametrize(("draft", "context", "flagged"), [
+    ("Yes, Discover works as well, just add it as a new card.", "Can I pay with my Discover card?", True),
+    ("Yes, Amex is accepted.", "Do you take American Express?", False),
+    ("Our Family plan covers up to four accounts.", "Is there a plan for my whole family?", True),
+    ("Да, есть семейный тариф Plus.", "А есть семейный тариф?", True),
+    ("Sorry, there is no family plan; each Plus subscription is for one account.", "Is there a family plan?", False),
+])
+def test_named_things_the_kb_never_offers(coach: Coach, draft: str, context: str, flagged: bool) -> None:
+    reply = coach.check(draft, context=context)
+    assert bool([f for f in reply.flags if f.dimension == "correctness"]) is flagged, reply.flags
