@@ -92,6 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="labelled set scored only with the final model, for the card (repeatable)")
     train.add_argument("--out", help="output folder (default: <models_dir>/<target>)")
 
+    importer = commands.add_parser("import", help="score transcripts and store them for the app",
+                                   description="Score transcripts and save them, with their scores and flags, "
+                                               "in the store (re-importing a conversation updates it).")
+    importer.add_argument("paths", nargs="+", metavar="PATH", help="transcript file or folder")
+    importer.add_argument("--kb", help="knowledge base to check facts against")
+    importer.add_argument("--db", help="SQLAlchemy URL (default: COACH_DATABASE_URL, config, data/coach.sqlite)")
+
+    user = commands.add_parser("user", help="manage app users (reviewer, trainer, agent, admin)")
+    user.add_argument("action", choices=["add", "list", "remove"])
+    user.add_argument("username", nargs="?")
+    user.add_argument("--role", choices=["reviewer", "trainer", "agent", "admin"])
+    user.add_argument("--agent-id", help="for agents: the agent id their replies carry (default: username)")
+    user.add_argument("--password", help="default: a generated one, printed once")
+    user.add_argument("--db", help="SQLAlchemy URL (default as for import)")
+
     app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
     app.add_argument("--port", type=int, default=8501)
     app.add_argument("--results", help="scored JSONL to show (default: data/sample_scores.jsonl)")
@@ -109,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         handler = {"score": cmd_score, "check": cmd_check, "eval": cmd_eval, "train": cmd_train,
-                   "app": cmd_app}[args.command]
+                   "import": cmd_import, "user": cmd_user, "app": cmd_app}[args.command]
         return handler(args, config)
     except ConfigError as exc:
         print(f"coach: error: {exc}", file=sys.stderr)
@@ -295,6 +310,65 @@ def cmd_train(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     print(json.dumps({k: card[k] for k in shown}, indent=1))
     print(f"wrote {out}/verifier.json and card.json")
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def database_url(args: argparse.Namespace, config) -> str:  # noqa: ANN001
+    """--db, else COACH_DATABASE_URL, else the config, else the SQLite file in the data folder."""
+    from coach.store.db import default_url
+
+    return args.db or os.environ.get("COACH_DATABASE_URL") or config.database_url or default_url(config.data_dir)
+
+
+def cmd_import(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach import``: score and store; each conversation is committed on its own."""
+    from coach.errors import InputProblem
+    from coach.io import read_transcripts
+    from coach.store.db import open_store
+    from coach.store.repo import import_results, model_version
+
+    problems = Problems(sys.stderr)
+    factory = open_store(database_url(args, config))
+    coach = _coach(config, args.kb, problems)
+
+    def good() -> Iterator:
+        for item in read_transcripts(args.paths):
+            if isinstance(item, InputProblem):
+                problems.report(item)
+            else:
+                yield item
+
+    results = _with_progress(coach.score_many(good()), enabled=sys.stderr.isatty())
+    new, updated = import_results(factory, results, model_version())
+    print(f"imported {new} new and {updated} updated conversation(s)")
+    return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def cmd_user(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach user add|list|remove``."""
+    from coach.store.db import open_store
+    from coach.store.users import UserError, add_user, list_users, remove_user
+
+    factory = open_store(database_url(args, config))
+    try:
+        with factory.begin() as session:
+            if args.action == "list":
+                for user in list_users(session):
+                    print(f"{user.username}\t{user.role}\t{user.agent_id or ''}")
+                return EXIT_OK
+            if not args.username:
+                raise UserError("give a username")
+            if args.action == "remove":
+                remove_user(session, args.username)
+                print(f"removed {args.username}")
+                return EXIT_OK
+            if not args.role:
+                raise UserError("give --role")
+            _, password = add_user(session, args.username, args.role, args.password, args.agent_id)
+        print(f"added {args.username} ({args.role})" + ("" if args.password else f"; password: {password}"))
+        return EXIT_OK
+    except UserError as exc:
+        print(f"coach: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 def cmd_app(args: argparse.Namespace, config) -> int:  # noqa: ANN001

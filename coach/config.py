@@ -49,8 +49,10 @@ class Config:
         default_factory=lambda: {name: DimensionConfig() for name in DIMENSIONS}
     )
     kb: KbConfig = field(default_factory=KbConfig)
-    #: Where the KB index cache (and, later, the SQLite store) live.
+    #: Where the KB index cache and the embedded SQLite store live.
     data_dir: str = "data"
+    #: Any SQLAlchemy URL (PostgreSQL...); default: SQLite file in ``data_dir``.
+    database_url: str | None = None
     models_dir: str = "models"
     languages: tuple[str, ...] = ("en", "ru")
     default_language: str = "en"
