@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	mkdir -p data
-	$(BIN)/coach score transcripts/ --kb kb/ --out data/sample_scores.jsonl
+	$(BIN)/coach import transcripts/ --kb kb/
+	$(BIN)/coach user seed-demo
 	$(BIN)/coach score transcripts/ --kb kb/ --out data/sample_report.html
-	@echo "Scored the samples: data/sample_scores.jsonl, data/sample_report.html"
+	@echo "Samples scored into data/coach.sqlite; report: data/sample_report.html"
 
 run: report
 	$(BIN)/coach app --port $(PORT)

@@ -1,8 +1,8 @@
-"""coach web app: a thin Streamlit view over the coach library.
+"""coach web app: a thin Streamlit view over the coach library and its store.
 
-Run with ``coach app`` (or ``streamlit run app.py``). It scores the configured transcripts
-against the knowledge base once (cached), then offers the review queue, the conversation view
-and the draft checker.
+Run with ``coach app`` (``make run`` imports the samples and seeds demo users first). Log in
+as a reviewer to work through the flag queue, as an agent to see your own conversations and
+check drafts.
 """
 
 from __future__ import annotations
@@ -13,83 +13,121 @@ import pandas as pd
 import streamlit as st
 
 from coach.config import load_config
-from coach.errors import InputProblem
-from coach.io import read_transcripts
 from coach.pipeline import Coach
-from coach.report.writers import highlight_html, summary_lines
-from coach.views import conversation_quality, flag_queue
+from coach.report.writers import highlight_html
+from coach.store.db import default_url, open_store
+from coach.store.models import FlagRow, User
+from coach.store.queries import AccessDenied, as_flag, conversation_view, review_queue
+from coach.store.repo import record_decision
+from coach.store.users import authenticate
 
-TRANSCRIPTS = os.environ.get("COACH_TRANSCRIPTS", "transcripts")
+CONFIG = load_config(os.environ.get("COACH_CONFIG"))
 KB = os.environ.get("COACH_KB", "kb")
-CONFIG = os.environ.get("COACH_CONFIG")
+
+
+@st.cache_resource
+def store():  # noqa: ANN201 - sessionmaker
+    """The store, opened (and migrated) once per server."""
+    return open_store(os.environ.get("COACH_DATABASE_URL") or CONFIG.database_url or default_url(CONFIG.data_dir))
 
 
 @st.cache_resource
 def get_coach() -> Coach:
-    """Models and the KB index, loaded once per server."""
-    return Coach(load_config(CONFIG), kb_path=KB if os.path.exists(KB) else None)
+    """Models and the KB index for the draft checker, loaded once per server."""
+    return Coach(CONFIG, kb_path=KB if os.path.exists(KB) else None)
 
 
-@st.cache_resource
-def get_results() -> tuple[list, list[str]]:
-    """Score the transcripts once per server; problems are kept to show, not dropped."""
-    transcripts, problems = [], []
-    for item in read_transcripts([TRANSCRIPTS]):
-        (problems if isinstance(item, InputProblem) else transcripts).append(item)
-    return list(get_coach().score_many(transcripts)), [str(p) for p in problems]
+def current_user() -> User | None:
+    """The logged-in user, re-read from the store on every run."""
+    user_id = st.session_state.get("user_id")
+    if user_id is None:
+        return None
+    with store()() as session:
+        return session.get(User, user_id)
 
 
-def show_reply_flags(reply) -> None:  # noqa: ANN001
-    """Flags of one reply with reason, suggestion and KB passage side by side."""
-    for flag in reply.flags:
-        left, right = st.columns(2)
-        left.markdown(f"**{flag.severity.upper()} · {flag.dimension}**: {flag.reason}")
-        if flag.suggestion:
-            left.info(f"Suggestion: {flag.suggestion.text}")
-            if flag.suggestion.kb_article:
-                right.success(f"KB `{flag.suggestion.kb_article}`:\n\n{flag.suggestion.kb_passage}")
+def login() -> None:
+    """The login form."""
+    st.subheader("Log in")
+    with st.form("login"):
+        username = st.text_input("User name")
+        password = st.text_input("Password", type="password")
+        if st.form_submit_button("Log in"):
+            with store()() as session:
+                user = authenticate(session, username, password)
+            if user is None:
+                st.error("Wrong user name or password.")
+            else:
+                st.session_state["user_id"] = user.id
+                st.rerun()
 
 
-def page_queue(results: list) -> None:
-    """Reviewer queue with filters, and the selected conversation."""
-    rows = pd.DataFrame(flag_queue(results))
-    st.subheader("Flagged replies")
+def show_conversation(user: User, conversation_id: str) -> None:
+    """Every turn with highlighted evidence, scores, flags with reasons, suggestions, KB passages."""
+    with store()() as session:
+        try:
+            view = conversation_view(session, user, conversation_id)
+        except AccessDenied:
+            st.error("You can only open your own conversations.")
+            return
+        except KeyError:
+            st.error(f"No conversation {conversation_id}.")
+            return
+        flags = [as_flag(f) for f in view["flags"]]
+        conversation = view["conversation"]
+        st.markdown(f"### {conversation.id} · agent {conversation.agent or '-'} · {conversation.language}")
+        for turn in view["turns"]:
+            st.markdown(f"**{turn.author or turn.speaker}** ({turn.speaker}): "
+                        f"{highlight_html(turn.text, flags, turn.index)}", unsafe_allow_html=True)
+            scores = view["scores"].get(turn.index)
+            if scores:
+                st.caption(" · ".join(f"{d}: {'n/a' if s is None else s}" for d, s in scores.items()))
+            # A flag belongs to the reply it was raised on, even when its evidence is elsewhere.
+            for flag in [as_flag(row) for row in view["flags"] if row.turn == turn.index]:
+                left, right = st.columns(2)
+                left.markdown(f"**{flag.severity.upper()} · {flag.dimension}**: {flag.reason}")
+                if flag.suggestion:
+                    left.info(f"Suggestion: {flag.suggestion.text}")
+                    if flag.suggestion.kb_article:
+                        right.success(f"KB `{flag.suggestion.kb_article}`:\n\n{flag.suggestion.kb_passage}")
+
+
+def page_queue(user: User) -> None:
+    """Flag queue with filters; accept or reject the selected flag."""
+    with store()() as session:
+        rows = pd.DataFrame(review_queue(session, user))
+    st.subheader("Review queue")
     if rows.empty:
-        st.write("No flags.")
+        st.write("No flags to review.")
         return
-    cols = st.columns(4)
-    dims = cols[0].multiselect("Dimension", sorted(rows.dimension.unique()))
-    sev = cols[1].multiselect("Severity", ["high", "medium", "low"])
-    agents = cols[2].multiselect("Agent", sorted(rows.agent.unique()))
-    langs = cols[3].multiselect("Language", sorted(rows.language.unique()))
-    for column, chosen in (("dimension", dims), ("severity", sev), ("agent", agents), ("language", langs)):
+    cols = st.columns(5)
+    filters = {"dimension": cols[0].multiselect("Dimension", sorted(rows.dimension.unique())),
+               "severity": cols[1].multiselect("Severity", ["high", "medium", "low"]),
+               "agent": cols[2].multiselect("Agent", sorted(rows.agent.unique())),
+               "language": cols[3].multiselect("Language", sorted(rows.language.unique()))}
+    for column, chosen in filters.items():
         if chosen:
             rows = rows[rows[column].isin(chosen)]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
-    ids = list(dict.fromkeys(rows.conversation))
-    if ids:
-        page_conversation(results, st.selectbox("Open conversation", ids))
-
-
-def page_conversation(results: list, conversation_id: str) -> None:
-    """Every turn, scores, highlighted evidence, reasons, suggestions and KB passages."""
-    result = next(r for r in results if r.transcript.id == conversation_id)
-    weights = {d: c.weight for d, c in get_coach().config.dimensions.items()}
-    quality = conversation_quality(result, weights)
-    st.markdown(f"### {conversation_id} · agent {result.transcript.agent or '-'} · quality "
-                f"{'-' if quality is None else quality}")
-    for line in summary_lines(result):
-        st.warning(line)
-    flags = [f for r in result.replies for f in r.flags]
-    replies = {r.turn: r for r in result.replies}
-    for index, turn in enumerate(result.transcript.turns):
-        who = result.transcript.author_of(index) or turn.speaker
-        st.markdown(f"**{who}** ({turn.speaker}): {highlight_html(turn.text, flags, index)}",
-                    unsafe_allow_html=True)
-        reply = replies.get(index)
-        if reply:
-            st.caption(" · ".join(f"{d}: {'n/a' if s is None else s}" for d, s in reply.scores.items()))
-            show_reply_flags(reply)
+    status = cols[4].selectbox("Status", ["all", "not reviewed", "reviewed"])
+    if status != "all":
+        rows = rows[rows.reviewed == (status == "reviewed")]
+    st.dataframe(rows.drop(columns=["flag_id"]), hide_index=True, use_container_width=True)
+    if rows.empty:
+        return
+    labels = {f"{r.conversation} · turn {r.turn} · {r.dimension} · {r.severity}": r.flag_id for r in rows.itertuples()}
+    chosen = st.selectbox("Flag", list(labels))
+    reason = st.text_input("Reason (optional)")
+    accept, reject = st.columns(2)
+    for button, accepted in ((accept.button("Accept flag"), True), (reject.button("Reject flag"), False)):
+        if button:
+            with store().begin() as session:
+                record_decision(session, session.get(User, user.id), session.get(FlagRow, labels[chosen]),
+                                accepted, reason)
+            st.success("Decision saved.")
+    with store()() as session:
+        flag = session.get(FlagRow, labels[chosen])
+        conversation_id = flag.conversation_id
+    show_conversation(user, conversation_id)
 
 
 def page_draft() -> None:
@@ -101,21 +139,47 @@ def page_draft() -> None:
         reply = get_coach().check(draft, context=context or None)
         st.write({d: ("n/a" if s is None else s) for d, s in reply.scores.items()})
         st.markdown(highlight_html(draft, list(reply.flags), reply.turn), unsafe_allow_html=True)
-        show_reply_flags(reply)
+        for flag in reply.flags:
+            st.markdown(f"**{flag.severity.upper()} · {flag.dimension}**: {flag.reason}")
+            if flag.suggestion:
+                st.info(f"Suggestion: {flag.suggestion.text}")
         if not reply.flags:
             st.success("No problems found.")
 
 
+def page_my_conversations(user: User) -> None:
+    """An agent's own conversations."""
+    from coach.store.repo import visible_conversations
+
+    with store()() as session:
+        mine = [c.id for c in visible_conversations(session, user)]
+    st.subheader("My conversations")
+    if mine:
+        show_conversation(user, st.selectbox("Conversation", mine))
+
+
 def main() -> None:
-    """Page layout."""
+    """Layout by role."""
     st.set_page_config(page_title="coach", layout="wide")
     st.title("coach: support reply quality")
-    results, problems = get_results()
-    for problem in problems:
-        st.error(problem)
-    page = st.sidebar.radio("Page", ["Review queue", "Draft checker"])
+    user = current_user()
+    if user is None:
+        login()
+        return
+    st.sidebar.write(f"{user.username} ({user.role})")
+    if st.sidebar.button("Log out"):
+        st.session_state.pop("user_id")
+        st.rerun()
+    requested = st.query_params.get("conversation")
+    if requested:
+        show_conversation(user, requested)
+        return
+    pages = ["My conversations", "Draft checker"] if user.role == "agent" else ["Review queue", "Draft checker"]
+    page = st.sidebar.radio("Page", pages)
     if page == "Review queue":
-        page_queue(results)
+        page_queue(user)
+    elif page == "My conversations":
+        page_my_conversations(user)
     else:
         page_draft()
 

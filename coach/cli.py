@@ -100,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--db", help="SQLAlchemy URL (default: COACH_DATABASE_URL, config, data/coach.sqlite)")
 
     user = commands.add_parser("user", help="manage app users (reviewer, trainer, agent, admin)")
-    user.add_argument("action", choices=["add", "list", "remove"])
+    user.add_argument("action", choices=["add", "list", "remove", "seed-demo"],
+                      help="seed-demo: one user per role plus one per agent in the store, passwords printed once")
     user.add_argument("username", nargs="?")
     user.add_argument("--role", choices=["reviewer", "trainer", "agent", "admin"])
     user.add_argument("--agent-id", help="for agents: the agent id their replies carry (default: username)")
@@ -109,8 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
     app.add_argument("--port", type=int, default=8501)
-    app.add_argument("--results", help="scored JSONL to show (default: data/sample_scores.jsonl)")
-    app.add_argument("--kb", help="knowledge base for the draft checker")
+    app.add_argument("--kb", help="knowledge base for the draft checker (default: kb)")
+    app.add_argument("--db", help="SQLAlchemy URL of the store (default as for import)")
     return parser
 
 
@@ -351,6 +352,8 @@ def cmd_user(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     factory = open_store(database_url(args, config))
     try:
         with factory.begin() as session:
+            if args.action == "seed-demo":
+                return _seed_demo(session)
             if args.action == "list":
                 for user in list_users(session):
                     print(f"{user.username}\t{user.role}\t{user.agent_id or ''}")
@@ -371,6 +374,25 @@ def cmd_user(args: argparse.Namespace, config) -> int:  # noqa: ANN001
         return EXIT_BAD_INPUT
 
 
+def _seed_demo(session) -> int:  # noqa: ANN001
+    """Create the demo users that do not exist yet and print their passwords once."""
+    from sqlalchemy import select
+
+    from coach.store.models import User
+    from coach.store.queries import agents_in_store
+    from coach.store.users import add_user
+
+    existing = set(session.scalars(select(User.username)))
+    wanted = [("reviewer", "reviewer"), ("trainer", "trainer"), ("admin", "admin")]
+    wanted += [(agent, "agent") for agent in agents_in_store(session)]
+    for username, role in wanted:
+        if username in existing:
+            continue
+        _, password = add_user(session, username, role)
+        print(f"demo user {username:<10} role {role:<9} password {password}")
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     """``coach app``: run the Streamlit app in this process's place."""
     app = Path(__file__).resolve().parent.parent / "app.py"
@@ -378,8 +400,7 @@ def cmd_app(args: argparse.Namespace, config) -> int:  # noqa: ANN001
         print(f"coach: error: {app} not found (run from a source checkout)", file=sys.stderr)
         return EXIT_INTERNAL
     env = dict(os.environ)
-    if args.results:
-        env["COACH_RESULTS"] = args.results
+    env["COACH_DATABASE_URL"] = database_url(args, config)
     if args.kb:
         env["COACH_KB"] = args.kb
     if args.config:

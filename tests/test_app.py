@@ -1,37 +1,98 @@
-"""The Streamlit app, driven headless with AppTest on the bundled samples."""
+"""The Streamlit app over a seeded store, driven headless with AppTest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from coach.io import read_transcripts
+from coach.store.db import open_store
+from coach.store.models import Decision
+from coach.store.repo import import_results
+from coach.store.users import add_user
+from coach.types import Transcript
+
 ROOT = Path(__file__).resolve().parent.parent
+PASSWORDS = {"rita": "review-pw", "sara.l": "agent-pw"}
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory, coach) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'app.sqlite'}"
+    factory = open_store(url)
+    transcripts = [t for t in read_transcripts([ROOT / "transcripts" / "en"]) if isinstance(t, Transcript)]
+    import_results(factory, coach.score_many(transcripts), "test")
+    with factory.begin() as session:
+        add_user(session, "rita", "reviewer", PASSWORDS["rita"])
+        add_user(session, "sara.l", "agent", PASSWORDS["sara.l"])
+    return url
 
 
 @pytest.fixture()
-def app(monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app(monkeypatch: pytest.MonkeyPatch, database: str) -> AppTest:
     monkeypatch.chdir(ROOT)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    monkeypatch.setenv("COACH_DATABASE_URL", database)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
 
 
-def test_queue_lists_flags_and_opens_a_conversation(app: AppTest) -> None:
+def log_in(app: AppTest, username: str) -> AppTest:
     app.run()
+    app.text_input[0].input(username)
+    app.text_input[1].input(PASSWORDS[username])
+    app.button[0].click().run()
     assert not app.exception
-    assert app.dataframe, "the review queue shows a table of flags"
-    assert len(app.dataframe[0].value) > 10
+    return app
+
+
+def test_wrong_password_is_refused(app: AppTest) -> None:
+    app.run()
+    app.text_input[0].input("rita")
+    app.text_input[1].input("nope")
+    app.button[0].click().run()
+    assert any("Wrong user name or password" in e.value for e in app.error)
+
+
+def test_reviewer_filters_the_queue_and_accepts_a_flag(app: AppTest, database: str) -> None:
+    log_in(app, "rita")
+    table = app.dataframe[0].value
+    assert len(table) > 10
     app.multiselect[1].select("high").run()
     assert set(app.dataframe[0].value["severity"]) == {"high"}
-    assert app.selectbox[0].value in set(app.dataframe[0].value["conversation"])
+    chosen = app.selectbox[1].value
+    app.text_input[0].input("agent quoted the wrong price")
+    next(b for b in app.button if b.label == "Accept flag").click().run()
+    assert any("Decision saved" in s.value for s in app.success)
+    with open_store(database)() as session:
+        decision = session.scalars(select(Decision)).one()
+        assert decision.accepted and decision.reason == "agent quoted the wrong price"
+        assert decision.conversation_id == chosen.split(" · ")[0]
 
 
 def test_draft_checker_flags_a_rude_draft(app: AppTest) -> None:
-    app.run()
+    log_in(app, "rita")
     app.sidebar.radio[0].set_value("Draft checker").run()
     app.text_area[0].input("My order is two hours late and the ice cream melted!")
     app.text_area[1].input("Calm down. Send the photo.")
-    app.button[0].click().run()
+    next(b for b in app.button if b.label == "Check").click().run()
     assert not app.exception
     text = " ".join(m.value for m in app.markdown)
     assert "politeness" in text.lower() and "calm down" in text.lower()
+
+
+def test_agent_sees_only_their_own_conversations(app: AppTest, database: str) -> None:
+    from coach.store.models import Conversation
+
+    log_in(app, "sara.l")
+    assert app.sidebar.radio[0].options == ["My conversations", "Draft checker"]
+    own = set(app.selectbox[0].options)
+    with open_store(database)() as session:
+        agents = {c.id: c.agent for c in session.scalars(select(Conversation))}
+    assert own == {cid for cid, agent in agents.items() if agent == "sara.l"}
+    other = next(cid for cid, agent in agents.items() if agent != "sara.l")
+    app.query_params["conversation"] = other  # through the URL, too
+    app.run()
+    assert any("only open your own" in e.value for e in app.error)
+    assert not any(other in m.value for m in app.markdown)
