@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint report clean
+.PHONY: run test lint report clean screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,19 @@ report: $(STAMP)
 run: report
 	$(BIN)/coach app --port $(PORT)
 
-test: $(STAMP)
+# The browser test drives Debian's Chromium with Playwright (no browser download).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| echo "could not install chromium; the browser test will be skipped outside CI"
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check coach app.py tests
 	$(BIN)/python -m pytest
+
+screenshot: $(STAMP) $(CHROMIUM)
+	COACH_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
