@@ -19,7 +19,8 @@ from coach.store.db import default_url, open_store
 from coach.store.models import FlagRow, User
 from coach.store.queries import AccessDenied, as_flag, conversation_view, review_queue
 from coach.store.repo import record_decision
-from coach.store.users import authenticate
+from coach.store.review import add_comment, calibration, override_score
+from coach.store.users import authenticate, list_users
 
 CONFIG = load_config(os.environ.get("COACH_CONFIG"))
 KB = os.environ.get("COACH_KB", "kb")
@@ -126,8 +127,40 @@ def page_queue(user: User) -> None:
             st.success("Decision saved.")
     with store()() as session:
         flag = session.get(FlagRow, labels[chosen])
-        conversation_id = flag.conversation_id
+        conversation_id, turn, dimension = flag.conversation_id, flag.turn, flag.dimension
+    with st.expander("Override the score or comment"):
+        score = st.slider(f"Your {dimension} score for this reply", 0.0, 1.0, 0.5, 0.05)
+        comment = st.text_input("Comment")
+        if st.button("Save override"):
+            with store().begin() as session:
+                override_score(session, session.get(User, user.id), conversation_id, turn, dimension, score, comment)
+            st.success("Override saved.")
+        if st.button("Save comment only") and comment.strip():
+            with store().begin() as session:
+                add_comment(session, session.get(User, user.id), conversation_id, comment, turn)
+            st.success("Comment saved.")
     show_conversation(user, conversation_id)
+
+
+def page_calibration(user: User) -> None:
+    """Agreement between two reviewers on the flags both judged."""
+    st.subheader("Calibration")
+    with store()() as session:
+        reviewers = [u for u in list_users(session) if u.role in ("reviewer", "admin", "trainer")]
+        names = [u.username for u in reviewers]
+        if len(names) < 2:
+            st.write("Calibration needs two reviewers.")
+            return
+        first = st.selectbox("Reviewer", names, index=names.index(user.username) if user.username in names else 0)
+        second = st.selectbox("Compared with", [n for n in names if n != first])
+        by_name = {u.username: u for u in reviewers}
+        report = calibration(session, by_name[first], by_name[second])
+    st.write(f"Flags judged by both: {report['shared']}")
+    if report["kappa"]:
+        st.dataframe(pd.DataFrame([{"dimension": d, **v} for d, v in report["kappa"].items()]), hide_index=True)
+    if report["disagreements"]:
+        st.markdown("**Where they disagree**")
+        st.dataframe(pd.DataFrame(report["disagreements"]), hide_index=True)
 
 
 def page_draft() -> None:
@@ -174,12 +207,15 @@ def main() -> None:
     if requested:
         show_conversation(user, requested)
         return
-    pages = ["My conversations", "Draft checker"] if user.role == "agent" else ["Review queue", "Draft checker"]
+    pages = (["My conversations", "Draft checker"] if user.role == "agent"
+             else ["Review queue", "Calibration", "Draft checker"])
     page = st.sidebar.radio("Page", pages)
     if page == "Review queue":
         page_queue(user)
     elif page == "My conversations":
         page_my_conversations(user)
+    elif page == "Calibration":
+        page_calibration(user)
     else:
         page_draft()
 

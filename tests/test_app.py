@@ -96,3 +96,25 @@ def test_agent_sees_only_their_own_conversations(app: AppTest, database: str) ->
     app.run()
     assert any("only open your own" in e.value for e in app.error)
     assert not any(other in m.value for m in app.markdown)
+
+
+def test_reviewer_overrides_a_score_with_a_comment(app: AppTest, database: str) -> None:
+    from coach.store.models import ScoreOverride
+
+    log_in(app, "rita")
+    app.slider[0].set_value(0.9)
+    app.text_input[1].input("the customer was rude first")
+    next(b for b in app.button if b.label == "Save override").click().run()
+    assert any("Override saved" in s.value for s in app.success)
+    with open_store(database)() as session:
+        row = session.scalars(select(ScoreOverride)).one()
+        assert row.score == 0.9 and row.comment == "the customer was rude first"
+
+
+def test_calibration_page_compares_two_reviewers(app: AppTest, database: str) -> None:
+    with open_store(database).begin() as session:
+        add_user(session, "max", "reviewer", "pw2")
+    log_in(app, "rita")
+    app.sidebar.radio[0].set_value("Calibration").run()
+    assert not app.exception
+    assert any("Flags judged by both" in m.value for m in app.markdown)
