@@ -35,7 +35,7 @@ $(CHROMIUM):
 		|| echo "could not install chromium; the browser test will be skipped outside CI"
 
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/ruff check coach app.py tests
+	$(BIN)/ruff check coach app.py app_pages tests
 	$(BIN)/python -m pytest
 
 screenshot: $(STAMP) $(CHROMIUM)

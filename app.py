@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages.trainer import page_coaching, page_dashboard
 from coach.config import load_config
 from coach.pipeline import Coach
 from coach.report.writers import highlight_html
@@ -20,6 +22,7 @@ from coach.store.models import FlagRow, User
 from coach.store.queries import AccessDenied, as_flag, conversation_view, review_queue
 from coach.store.repo import record_decision
 from coach.store.review import add_comment, calibration, override_score
+from coach.store.team import weekly_trends
 from coach.store.users import authenticate, list_users
 
 CONFIG = load_config(os.environ.get("COACH_CONFIG"))
@@ -112,7 +115,7 @@ def page_queue(user: User) -> None:
     status = cols[4].selectbox("Status", ["all", "not reviewed", "reviewed"])
     if status != "all":
         rows = rows[rows.reviewed == (status == "reviewed")]
-    st.dataframe(rows.drop(columns=["flag_id"]), hide_index=True, use_container_width=True)
+    st.dataframe(rows.drop(columns=["flag_id"]), hide_index=True, width="stretch")
     if rows.empty:
         return
     labels = {f"{r.conversation} · turn {r.turn} · {r.dimension} · {r.severity}": r.flag_id for r in rows.itertuples()}
@@ -187,6 +190,12 @@ def page_my_conversations(user: User) -> None:
     with store()() as session:
         mine = [c.id for c in visible_conversations(session, user)]
     st.subheader("My conversations")
+    with store()() as session:
+        trends = pd.DataFrame(weekly_trends(session, agent=user.agent_id or user.username))
+    if not trends.empty:
+        st.altair_chart(alt.Chart(trends).mark_line(point=True).encode(
+            x="week:T", y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 1])), color="dimension:N"),
+            width="stretch")
     if mine:
         show_conversation(user, st.selectbox("Conversation", mine))
 
@@ -207,8 +216,10 @@ def main() -> None:
     if requested:
         show_conversation(user, requested)
         return
-    pages = (["My conversations", "Draft checker"] if user.role == "agent"
-             else ["Review queue", "Calibration", "Draft checker"])
+    pages = {"agent": ["My conversations", "Draft checker"],
+             "trainer": ["Team dashboard", "Coaching sessions", "Review queue", "Draft checker"],
+             "admin": ["Review queue", "Calibration", "Team dashboard", "Coaching sessions", "Draft checker"],
+             }.get(user.role, ["Review queue", "Calibration", "Draft checker"])
     page = st.sidebar.radio("Page", pages)
     if page == "Review queue":
         page_queue(user)
@@ -216,6 +227,10 @@ def main() -> None:
         page_my_conversations(user)
     elif page == "Calibration":
         page_calibration(user)
+    elif page == "Team dashboard":
+        page_dashboard(store(), CONFIG)
+    elif page == "Coaching sessions":
+        page_coaching(store(), user)
     else:
         page_draft()
 

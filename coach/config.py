@@ -57,6 +57,8 @@ class Config:
     languages: tuple[str, ...] = ("en", "ru")
     default_language: str = "en"
     batch_size: int = 64
+    #: Per agent id: ``experience_years`` (for Junior / Middle / Senior levels).
+    agents: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Score lost per flag of each severity (a reply starts at 1.0 on every dimension).
     penalties: dict[str, float] = field(
         default_factory=lambda: {"low": 0.1, "medium": 0.35, "high": 0.6}
@@ -91,6 +93,9 @@ def config_from_dict(data: dict[str, Any], source: str = "config") -> Config:
         dims[name] = DimensionConfig(**{k: v for k, v in table.items() if k in known}, options=options)
     kb = _build(KbConfig, data.get("kb") or {}, f"{source} [kb]")
     simple = {k: v for k, v in data.items() if k not in ("dimensions", "kb")}
+    for agent, table in (simple.get("agents") or {}).items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [agents.\"{agent}\"] must be a table")
     if "languages" in simple:
         simple["languages"] = tuple(simple["languages"])
     if "penalties" in simple:

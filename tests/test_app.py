@@ -118,3 +118,25 @@ def test_calibration_page_compares_two_reviewers(app: AppTest, database: str) ->
     app.sidebar.radio[0].set_value("Calibration").run()
     assert not app.exception
     assert any("Flags judged by both" in m.value for m in app.markdown)
+
+
+def test_trainer_dashboard_and_coaching_session_export(app: AppTest, database: str) -> None:
+    from coach.store.models import CoachingSession
+
+    with open_store(database).begin() as session:
+        add_user(session, "tom", "trainer", "trainer-pw")
+    PASSWORDS["tom"] = "trainer-pw"
+    log_in(app, "tom")
+    assert app.sidebar.radio[0].value == "Team dashboard"
+    assert not app.exception
+    assert any("Levels and mentors" in m.value for m in app.markdown)
+    app.sidebar.radio[0].set_value("Coaching sessions").run()
+    app.multiselect[0].select(app.multiselect[0].options[0])
+    app.text_input[1].input("en-007:9")
+    app.text_input[2].input("Owning the next step")
+    next(b for b in app.button if b.label == "Save session").click().run()
+    assert any("Session saved" in s.value for s in app.success), [e.value for e in app.error]
+    with open_store(database)() as session:
+        saved = session.scalars(select(CoachingSession)).one()
+        assert saved.title == "Owning the next step" and [i.kind for i in saved.items] == ["flagged", "exemplary"]
+    assert not app.exception

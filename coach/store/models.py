@@ -45,6 +45,8 @@ class Conversation(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
     started_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: Conversation-level findings of the latest scoring (open promises, KB gaps, ...).
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     imported_at: Mapped[dt.datetime] = mapped_column(default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
     turns: Mapped[list[TurnRow]] = relationship(back_populates="conversation", cascade="all, delete-orphan",

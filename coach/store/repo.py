@@ -89,6 +89,7 @@ def save_result(factory: sessionmaker[Session], run_id: int, result: Conversatio
         conversation.content_hash = content_hash
         conversation.raw = record
         conversation.started_at = next((t.time for t in transcript.turns if t.time), None)
+        conversation.summary = result.summaries
         session.add_all(TurnRow(conversation_id=transcript.id, index=i, speaker=t.speaker, text=t.text,
                                 author=transcript.author_of(i), time=t.time) for i, t in enumerate(transcript.turns))
         for reply in result.replies:
