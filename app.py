@@ -13,13 +13,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages.importer import page_import
 from app_pages.trainer import page_coaching, page_dashboard
 from coach.config import load_config
 from coach.pipeline import Coach
 from coach.report.writers import highlight_html
 from coach.store.db import default_url, open_store
 from coach.store.models import FlagRow, User
-from coach.store.queries import AccessDenied, as_flag, conversation_view, review_queue
+from coach.store.queries import AccessDenied, as_flag, conversation_view, review_queue, scorecard
 from coach.store.repo import record_decision
 from coach.store.review import add_comment, calibration, override_score
 from coach.store.team import weekly_trends
@@ -79,7 +80,13 @@ def show_conversation(user: User, conversation_id: str) -> None:
             return
         flags = [as_flag(f) for f in view["flags"]]
         conversation = view["conversation"]
+        card = scorecard(view["scores"], view["flags"], {d: c.weight for d, c in CONFIG.dimensions.items()})
         st.markdown(f"### {conversation.id} · agent {conversation.agent or '-'} · {conversation.language}")
+        quality = "-" if card["quality"] is None else f"{card['quality']:.2f}"
+        parts = [f"**Quality score {quality}**"] + [f"{d} {s:.2f}" for d, s in card["dimensions"].items()]
+        if card["review"]:
+            parts.append(":red[**marked for review** (high-severity flag)]")
+        st.markdown(" · ".join(parts))
         for turn in view["turns"]:
             st.markdown(f"**{turn.author or turn.speaker}** ({turn.speaker}): "
                         f"{highlight_html(turn.text, flags, turn.index)}", unsafe_allow_html=True)
@@ -115,11 +122,28 @@ def page_queue(user: User) -> None:
     status = cols[4].selectbox("Status", ["all", "not reviewed", "reviewed"])
     if status != "all":
         rows = rows[rows.reviewed == (status == "reviewed")]
+    dated = rows[rows.date != ""]
+    if not dated.empty:
+        first, last = dated.date.min(), dated.date.max()
+        span = st.date_input("Dates", (pd.Timestamp(first).date(), pd.Timestamp(last).date()))
+        if isinstance(span, tuple) and len(span) == 2:
+            rows = rows[(rows.date == "") | ((rows.date >= span[0].isoformat()) & (rows.date <= span[1].isoformat()))]
+    order = st.selectbox("Sort by", ["severity", "date", "agent", "dimension", "conversation"])
+    if order != "severity":
+        rows = rows.sort_values(order, kind="stable")
     st.dataframe(rows.drop(columns=["flag_id"]), hide_index=True, width="stretch")
     if rows.empty:
         return
     labels = {f"{r.conversation} · turn {r.turn} · {r.dimension} · {r.severity}": r.flag_id for r in rows.itertuples()}
-    chosen = st.selectbox("Flag", list(labels))
+    names = list(labels)
+    position = min(st.session_state.get("queue_position", 0), len(names) - 1)
+    back, forward = st.columns(2)
+    if back.button("Previous (k)", shortcut="k"):
+        position = max(0, position - 1)
+    if forward.button("Next (j)", shortcut="j"):
+        position = min(len(names) - 1, position + 1)
+    st.session_state["queue_position"] = position
+    chosen = st.selectbox("Flag", names, index=position)
     reason = st.text_input("Reason (optional)")
     accept, reject = st.columns(2)
     for button, accepted in ((accept.button("Accept flag"), True), (reject.button("Reject flag"), False)):
@@ -217,9 +241,9 @@ def main() -> None:
         show_conversation(user, requested)
         return
     pages = {"agent": ["My conversations", "Draft checker"],
-             "trainer": ["Team dashboard", "Coaching sessions", "Review queue", "Draft checker"],
-             "admin": ["Review queue", "Calibration", "Team dashboard", "Coaching sessions", "Draft checker"],
-             }.get(user.role, ["Review queue", "Calibration", "Draft checker"])
+             "trainer": ["Team dashboard", "Coaching sessions", "Review queue", "Import", "Draft checker"],
+             "admin": ["Review queue", "Calibration", "Team dashboard", "Coaching sessions", "Import", "Draft checker"],
+             }.get(user.role, ["Review queue", "Calibration", "Import", "Draft checker"])
     page = st.sidebar.radio("Page", pages)
     if page == "Review queue":
         page_queue(user)
@@ -231,6 +255,8 @@ def main() -> None:
         page_dashboard(store(), CONFIG)
     elif page == "Coaching sessions":
         page_coaching(store(), user)
+    elif page == "Import":
+        page_import(store(), CONFIG, get_coach())
     else:
         page_draft()
 

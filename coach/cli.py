@@ -322,24 +322,25 @@ def database_url(args: argparse.Namespace, config) -> str:  # noqa: ANN001
 
 def cmd_import(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     """``coach import``: score and store; each conversation is committed on its own."""
-    from coach.errors import InputProblem
-    from coach.io import read_transcripts
     from coach.store.db import open_store
-    from coach.store.repo import import_results, model_version
+    from coach.store.repo import import_paths
 
     problems = Problems(sys.stderr)
     factory = open_store(database_url(args, config))
     coach = _coach(config, args.kb, problems)
+    bar = None
 
-    def good() -> Iterator:
-        for item in read_transcripts(args.paths):
-            if isinstance(item, InputProblem):
-                problems.report(item)
-            else:
-                yield item
+    def progress(done: int) -> None:
+        nonlocal bar
+        if sys.stderr.isatty() and done > PROGRESS_AFTER:
+            from tqdm import tqdm
 
-    results = _with_progress(coach.score_many(good()), enabled=sys.stderr.isatty())
-    new, updated = import_results(factory, results, model_version())
+            bar = bar or tqdm(unit=" conversations", file=sys.stderr, initial=done - 1)
+            bar.update(1)
+
+    new, updated, _ = import_paths(factory, coach, args.paths, on_problem=problems.report, on_progress=progress)
+    if bar is not None:
+        bar.close()
     print(f"imported {new} new and {updated} updated conversation(s)")
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
 

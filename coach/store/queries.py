@@ -76,3 +76,24 @@ def as_flag(row: FlagRow):  # noqa: ANN201 - coach.types.Flag
     return Flag(row.dimension, row.severity, row.reason,  # type: ignore[arg-type]
                 Evidence(row.evidence_turn, row.evidence_start, row.evidence_end, row.evidence_text),
                 suggestion, row.marker)
+
+
+def scorecard(scores: dict[int, dict[str, float | None]], flags: list[FlagRow],
+              weights: dict[str, float]) -> dict[str, Any]:
+    """A conversation's internal quality score: the weighted mean of its replies' applicable
+    scores; any high-severity flag marks it for review whatever the mean (the rubric)."""
+    total = weight_sum = 0.0
+    per_dimension: dict[str, list[float]] = {}
+    for reply in scores.values():
+        for dimension, score in reply.items():
+            if score is None:
+                continue
+            weight = weights.get(dimension, 1.0)
+            total += weight * score
+            weight_sum += weight
+            per_dimension.setdefault(dimension, []).append(score)
+    return {
+        "quality": round(total / weight_sum, 3) if weight_sum else None,
+        "dimensions": {d: round(sum(v) / len(v), 3) for d, v in per_dimension.items()},
+        "review": any(f.severity == "high" for f in flags),
+    }

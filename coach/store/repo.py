@@ -161,3 +161,35 @@ def visible_conversations(session: Session, user: User) -> list[Conversation]:
     if user.role == "agent":
         query = query.where(Conversation.agent == (user.agent_id or user.username))
     return list(session.scalars(query))
+
+
+def import_paths(factory: sessionmaker[Session], coach, paths: Iterable[str | Path],  # noqa: ANN001 - a Coach
+                 on_problem: Callable[[object], None] | None = None,
+                 on_progress: Callable[[int], None] | None = None) -> tuple[int, int, int]:
+    """Read, score and store transcripts under one run; bad files and records are reported
+    through ``on_problem`` and skipped. Returns (new, updated, problems)."""
+    from coach.errors import InputProblem
+    from coach.io import read_transcripts
+
+    problems = 0
+
+    def good() -> Iterable[Transcript]:
+        nonlocal problems
+        for item in read_transcripts(paths):
+            if isinstance(item, InputProblem):
+                problems += 1
+                if on_problem:
+                    on_problem(item)
+            else:
+                yield item
+
+    run_id = start_run(factory, model_version())
+    new = updated = 0
+    for done, result in enumerate(coach.score_many(good()), 1):
+        if save_result(factory, run_id, result):
+            updated += 1
+        else:
+            new += 1
+        if on_progress:
+            on_progress(done)
+    return new, updated, problems

@@ -149,3 +149,17 @@ def test_killing_an_import_keeps_every_stored_conversation_whole(tmp_path: Path)
             turns = session.scalar(select(func.count()).select_from(TurnRow).where(
                 TurnRow.conversation_id == conversation.id))
             assert turns == len(conversation.raw["turns"])
+
+
+def test_import_paths_reports_bad_files_and_stores_good_ones(factory, coach_no_kb, tmp_path: Path) -> None:
+    from coach.store.repo import import_paths
+
+    bad = tmp_path / "broken.csv"
+    bad.write_text("conversation_id,speaker,message\nT-1,customer,hi\n", encoding="utf-8")
+    seen: list[str] = []
+    done: list[int] = []
+    new, updated, problems = import_paths(factory, coach_no_kb, [SAMPLE, bad], on_problem=lambda p: seen.append(str(p)),
+                                          on_progress=done.append)
+    assert (new, updated, problems) == (6, 0, 1)
+    assert "broken.csv" in seen[0] and "text" in seen[0]
+    assert done[-1] == 6
