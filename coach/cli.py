@@ -108,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password", help="default: a generated one, printed once")
     user.add_argument("--db", help="SQLAlchemy URL (default as for import)")
 
+    bench = commands.add_parser("bench", help="measure speed and memory on this machine",
+                                description="Cold start, warm throughput with all dimensions, per-stage time, "
+                                            "coach check latency and peak memory, in one run.")
+    bench.add_argument("--data", default="transcripts", help="transcripts to replicate (default: transcripts)")
+    bench.add_argument("--kb", default="kb", help="knowledge base (default: kb)")
+    bench.add_argument("--replies", type=int, default=1000, help="agent replies to score (default: 1000)")
+    bench.add_argument("--checks", type=int, default=50, help="draft checks to time (default: 50)")
+    bench.add_argument("--out", default="bench.json", help="JSON results file (default: bench.json)")
+
     app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
     app.add_argument("--port", type=int, default=8501)
     app.add_argument("--kb", help="knowledge base for the draft checker (default: kb)")
@@ -125,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         handler = {"score": cmd_score, "check": cmd_check, "eval": cmd_eval, "train": cmd_train,
-                   "import": cmd_import, "user": cmd_user, "app": cmd_app}[args.command]
+                   "import": cmd_import, "user": cmd_user, "bench": cmd_bench, "app": cmd_app}[args.command]
         return handler(args, config)
     except ConfigError as exc:
         print(f"coach: error: {exc}", file=sys.stderr)
@@ -391,6 +400,16 @@ def _seed_demo(session) -> int:  # noqa: ANN001
             continue
         _, password = add_user(session, username, role)
         print(f"demo user {username:<10} role {role:<9} password {password}")
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach bench``: print the figures and write them to JSON."""
+    from coach.bench import print_table, run_bench, write
+
+    result = run_bench(config, args.data, args.kb, args.replies, args.checks)
+    print_table(result)
+    write(result, Path(args.out))
     return EXIT_OK
 
 
