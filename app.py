@@ -16,6 +16,7 @@ import streamlit as st
 from app_pages.importer import page_import
 from app_pages.trainer import page_coaching, page_dashboard
 from coach.config import load_config
+from coach.kb_index import lexical_tokens
 from coach.pipeline import Coach
 from coach.report.writers import highlight_html
 from coach.store.db import default_url, open_store
@@ -205,6 +206,14 @@ def page_draft() -> None:
                 st.info(f"Suggestion: {flag.suggestion.text}")
         if not reply.flags:
             st.success("No problems found.")
+        coach = get_coach()
+        if coach.kb is not None:
+            st.markdown("**Matching knowledge-base passages**")
+            query = f"{context}\n{draft}".strip()
+            doc = coach.nlp.docs([query], reply.language)[0]
+            hits = coach.kb.search_articles(lexical_tokens(doc), coach.nlp.encode([query])[0], reply.language)
+            for hit in hits:
+                st.success(f"`{hit.passage.article_id}` · {hit.passage.title}\n\n{hit.passage.text}")
 
 
 def page_my_conversations(user: User) -> None:

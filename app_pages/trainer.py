@@ -10,7 +10,7 @@ from sqlalchemy import select
 from coach.config import Config
 from coach.store.coaching import ItemSpec, create_session, to_html, to_markdown
 from coach.store.models import CoachingSession, User
-from coach.store.queries import review_queue
+from coach.store.queries import exemplary_replies, review_queue
 from coach.store.team import (
     agent_dimension_means,
     agent_levels,
@@ -68,15 +68,17 @@ def page_coaching(factory, user: User) -> None:  # noqa: ANN001 - a sessionmaker
         queue = queue[mask]
     options = [f"{r.conversation} · reply {r.turn} · {r.dimension}: {r.reason[:60]}" for r in queue.itertuples()]
     picked = st.multiselect("Flagged replies to work on", options)
-    exemplary = st.text_input("Exemplary replies (conversation:turn, comma separated, e.g. en-007:9)")
+    with factory() as session:
+        good = exemplary_replies(session, user)
+    good_options = [f"{r['conversation']} · reply {r['turn']} · {r['agent']} · quality {r['quality']}" for r in good]
+    exemplary = st.multiselect("Exemplary replies to learn from", good_options)
     title = st.text_input("Session title")
     notes = st.text_area("Notes")
     exercise = st.text_input("Exercise for each flagged reply", "Rewrite this reply.")
     if st.button("Save session"):
         items = [ItemSpec(o.split(" · ")[0], int(o.split(" · ")[1].split()[1]), "flagged", exercise) for o in picked]
         try:
-            items += [ItemSpec(p.split(":")[0].strip(), int(p.split(":")[1]), "exemplary")
-                      for p in exemplary.split(",") if p.strip()]
+            items += [ItemSpec(o.split(" · ")[0], int(o.split(" · ")[1].split()[1]), "exemplary") for o in exemplary]
             with factory.begin() as session:
                 create_session(session, session.get(User, user.id), title, notes, items)
             st.success("Session saved.")

@@ -80,6 +80,7 @@ def test_draft_checker_flags_a_rude_draft(app: AppTest) -> None:
     assert not app.exception
     text = " ".join(m.value for m in app.markdown)
     assert "politeness" in text.lower() and "calm down" in text.lower()
+    assert "Matching knowledge-base passages" in text and app.success
 
 
 def test_agent_sees_only_their_own_conversations(app: AppTest, database: str) -> None:
@@ -132,8 +133,8 @@ def test_trainer_dashboard_and_coaching_session_export(app: AppTest, database: s
     assert any("Levels and mentors" in m.value for m in app.markdown)
     app.sidebar.radio[0].set_value("Coaching sessions").run()
     app.multiselect[0].select(app.multiselect[0].options[0])
-    app.text_input[1].input("en-007:9")
-    app.text_input[2].input("Owning the next step")
+    app.multiselect[1].select(app.multiselect[1].options[0])
+    app.text_input[1].input("Owning the next step")
     next(b for b in app.button if b.label == "Save session").click().run()
     assert any("Session saved" in s.value for s in app.success), [e.value for e in app.error]
     with open_store(database)() as session:

@@ -97,3 +97,23 @@ def scorecard(scores: dict[int, dict[str, float | None]], flags: list[FlagRow],
         "dimensions": {d: round(sum(v) / len(v), 3) for d, v in per_dimension.items()},
         "review": any(f.severity == "high" for f in flags),
     }
+
+
+def exemplary_replies(session: Session, user: User, minimum: float = 0.9) -> list[dict[str, Any]]:
+    """Replies with no current flag whose applicable scores are all at least ``minimum``."""
+    latest = latest_run_ids(session)
+    flagged = {(f.conversation_id, f.turn) for f in current_flags(session)}
+    conversations = {c.id: c for c in session.scalars(select(Conversation))}
+    replies: dict[tuple[str, int], list[float]] = {}
+    for row in session.scalars(select(ScoreRow)):
+        if latest.get(row.conversation_id) == row.run_id and row.score is not None:
+            replies.setdefault((row.conversation_id, row.turn), []).append(row.score)
+    out = []
+    for (conversation_id, turn), scores in sorted(replies.items()):
+        conversation = conversations.get(conversation_id)
+        if (conversation_id, turn) in flagged or conversation is None or not _may_see(user, conversation):
+            continue
+        if len(scores) >= 2 and min(scores) >= minimum:
+            out.append({"conversation": conversation_id, "turn": turn, "agent": conversation.agent or "",
+                        "quality": round(sum(scores) / len(scores), 3)})
+    return out

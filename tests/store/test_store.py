@@ -116,8 +116,9 @@ def test_a_user_with_recorded_decisions_cannot_be_removed(factory, results) -> N
     assert count(factory, Decision) == 1
 
 
-def test_killing_an_import_keeps_every_stored_conversation_whole(tmp_path: Path) -> None:
-    """A real `coach import` killed with SIGKILL part-way: what was committed is whole."""
+def test_killing_an_import_keeps_every_stored_conversation_whole(tmp_path: Path, results) -> None:
+    """A real `coach import` killed with SIGKILL part-way: what was committed is whole, and a
+    reviewer's decision recorded before stays."""
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     big = tmp_path / "big.jsonl"
     with big.open("w", encoding="utf-8") as out:
@@ -127,6 +128,11 @@ def test_killing_an_import_keeps_every_stored_conversation_whole(tmp_path: Path)
                 record["id"] = f"{record['id']}-copy{copy}"
                 out.write(json.dumps(record) + "\n")
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    before = open_store(url)
+    import_results(before, results, "v1")
+    with before.begin() as session:
+        reviewer, _ = add_user(session, "rita", "reviewer", "pw")
+        record_decision(session, reviewer, current_flags(session)[0], accepted=True, reason="kept")
     config = tmp_path / "coach.toml"
     config.write_text(f'data_dir = "{tmp_path}"\nbatch_size = 4\n', encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "coach.cli", "--config", str(config), "import", str(big),
@@ -137,13 +143,15 @@ def test_killing_an_import_keeps_every_stored_conversation_whole(tmp_path: Path)
         time.sleep(0.5)
         if (tmp_path / "store.sqlite").exists():
             factory = factory or open_store(url)
-            if count(factory, Conversation) >= 8:
+            if count(factory, Conversation) >= len(results) + 8:
                 break
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     factory = factory or open_store(url)
     stored = count(factory, Conversation)
-    assert 8 <= stored < 80 * len(lines), "the import was killed part-way"
+    assert len(results) + 8 <= stored < len(results) + 80 * len(lines), "the import was killed part-way"
+    with factory() as session:
+        assert session.scalars(select(Decision)).one().reason == "kept"
     with factory() as session:
         for conversation in session.scalars(select(Conversation)):
             turns = session.scalar(select(func.count()).select_from(TurnRow).where(
