@@ -141,6 +141,8 @@ def test_trainer_dashboard_and_coaching_session_export(app: AppTest, database: s
         saved = session.scalars(select(CoachingSession)).one()
         assert saved.title == "Owning the next step" and [i.kind for i in saved.items] == ["flagged", "exemplary"]
     assert not app.exception
+    exports = [b.proto.label for b in app.get("download_button")]
+    assert exports == ["Export as Markdown", "Export as printable HTML"]
 
 
 def test_import_page_offers_uploads(app: AppTest) -> None:
