@@ -124,6 +124,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _handler(command: str):  # noqa: ANN202 - a command function
+    """The function behind a subcommand; store and quality commands live in their own modules."""
+    if command in ("import", "user"):
+        from coach import cli_store as module
+    elif command in ("eval", "train", "bench"):
+        from coach import cli_quality as module
+    else:
+        module = sys.modules[__name__]
+    return getattr(module, f"cmd_{command}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -133,8 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = load_config(args.config)
-        handler = {"score": cmd_score, "check": cmd_check, "eval": cmd_eval, "train": cmd_train,
-                   "import": cmd_import, "user": cmd_user, "bench": cmd_bench, "app": cmd_app}[args.command]
+        handler = _handler(args.command)
         return handler(args, config)
     except ConfigError as exc:
         print(f"coach: error: {exc}", file=sys.stderr)
@@ -149,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _coach(config, kb: str | None, problems: Problems):  # noqa: ANN001, ANN202
+def load_coach(config, kb: str | None, problems: Problems):  # noqa: ANN001, ANN201
+    """A Coach for the command, reporting knowledge-base problems as input problems."""
     from coach.pipeline import Coach
 
     coach = Coach(config, kb_path=kb)
@@ -183,7 +194,7 @@ def cmd_score(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "jsonl")
     if fmt not in ("jsonl", "csv", "html"):
         fmt = "jsonl"
-    coach = _coach(config, args.kb, problems)
+    coach = load_coach(config, args.kb, problems)
 
     def good_transcripts() -> Iterator:
         for item in read_transcripts(args.paths):
@@ -215,7 +226,7 @@ def cmd_check(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     if not args.text:
         print("coach: error: give the draft TEXT, or --batch FILE.jsonl", file=sys.stderr)
         return EXIT_BAD_INPUT
-    coach = _coach(config, args.kb, problems)
+    coach = load_coach(config, args.kb, problems)
     reply = coach.check(args.text, context=args.context, language=args.language)
     print(json.dumps(reply_record(reply, with_conversation=False), ensure_ascii=False))
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
@@ -231,7 +242,7 @@ def _check_batch(args: argparse.Namespace, config, problems: Problems) -> int:  
     if unreadable:
         problems.report(unreadable)
         return EXIT_BAD_INPUT
-    coach = _coach(config, args.kb, problems)
+    coach = load_coach(config, args.kb, problems)
     for number, line in iter_lines(path):
         if isinstance(line, str) and not line.strip():
             continue
@@ -269,150 +280,6 @@ def _batch_record(line: object, name: str, number: int) -> tuple[dict | None, ob
     return record, None
 
 
-def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
-    """``coach eval``: flag metrics (and retrieval recall) on labelled dev sets."""
-    from coach.devset import load_labels
-    from coach.errors import InputProblem
-    from coach.evaluate import flag_metrics, kind_recall, retrieval_recall
-    from coach.io import read_transcripts
-
-    problems = Problems(sys.stderr)
-    dimensions = config.enabled_dimensions() if args.target == "dev" else [args.target]
-    folders = args.data or (["transcripts"] if args.target == "dev" else
-                            [str(p) for p in sorted(Path("dev", args.target).glob("*")) if p.is_dir()])
-    coach = _coach(config, args.kb, problems)
-    print(f"{'set':<34}{'dimension':<16}{'lang':<6}{'P':>6}{'R':>6}{'F1':>6}{'TP':>5}{'FP':>5}{'FN':>5}{'n/a err':>9}")
-    for folder in folders:
-        labels = load_labels(folder)
-        if not labels:
-            problems.report(InputProblem(folder, "", "no labels.jsonl found"))
-            continue
-        transcripts = []
-        for item in read_transcripts([folder]):
-            (problems.report if isinstance(item, InputProblem) else transcripts.append)(item)
-        results = list(coach.score_many(transcripts))
-        for m in flag_metrics(results, labels, dimensions):
-            print(f"{folder[-33:]:<34}{m.dimension:<16}{m.language:<6}{m.precision:6.2f}{m.recall:6.2f}{m.f1:6.2f}"
-                  f"{m.tp:5d}{m.fp:5d}{m.fn:5d}{m.applicability_errors:9d}")
-        for kind, (hit, total) in sorted(kind_recall(results, labels).items()):
-            print(f"{'':<34}recall of kind {kind:<22}{hit / total:6.2f} ({hit}/{total})")
-        if args.target in ("dev", "correctness") and coach.kb is not None:
-            for k in (1, 3):
-                for lang, (hit, total) in sorted(retrieval_recall(coach, transcripts, labels, k=k).items()):
-                    print(f"{'':<34}retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
-    return EXIT_BAD_INPUT if problems.count else EXIT_OK
-
-
-def cmd_train(args: argparse.Namespace, config) -> int:  # noqa: ANN001
-    """``coach train``: fit a head on labelled sets; prints its out-of-fold metrics."""
-    from dataclasses import replace
-
-    from coach.config import DimensionConfig
-    from coach.train.correctness import train
-
-    out = Path(args.out or Path(config.models_dir) / args.target)
-    # Train the rules alone: an existing model must not feed its own verdicts back in.
-    only = {name: DimensionConfig(enabled=(name == args.target)) for name in config.dimensions}
-    problems = Problems(sys.stderr)
-    coach = _coach(replace(config, dimensions=only, models_dir=str(out.parent / ".none")), args.kb, problems)
-    card = train(coach, args.data, out, heldout=args.heldout)
-    shown = ("examples", "positives", "threshold", "out_of_fold_reply_metrics", "heldout_reply_metrics")
-    print(json.dumps({k: card[k] for k in shown}, indent=1))
-    print(f"wrote {out}/verifier.json and card.json")
-    return EXIT_BAD_INPUT if problems.count else EXIT_OK
-
-
-def database_url(args: argparse.Namespace, config) -> str:  # noqa: ANN001
-    """--db, else COACH_DATABASE_URL, else the config, else the SQLite file in the data folder."""
-    from coach.store.db import default_url
-
-    return args.db or os.environ.get("COACH_DATABASE_URL") or config.database_url or default_url(config.data_dir)
-
-
-def cmd_import(args: argparse.Namespace, config) -> int:  # noqa: ANN001
-    """``coach import``: score and store; each conversation is committed on its own."""
-    from coach.store.db import open_store
-    from coach.store.repo import import_paths
-
-    problems = Problems(sys.stderr)
-    factory = open_store(database_url(args, config))
-    coach = _coach(config, args.kb, problems)
-    bar = None
-
-    def progress(done: int) -> None:
-        nonlocal bar
-        if sys.stderr.isatty() and done > PROGRESS_AFTER:
-            from tqdm import tqdm
-
-            bar = bar or tqdm(unit=" conversations", file=sys.stderr, initial=done - 1)
-            bar.update(1)
-
-    new, updated, _ = import_paths(factory, coach, args.paths, on_problem=problems.report, on_progress=progress)
-    if bar is not None:
-        bar.close()
-    print(f"imported {new} new and {updated} updated conversation(s)")
-    return EXIT_BAD_INPUT if problems.count else EXIT_OK
-
-
-def cmd_user(args: argparse.Namespace, config) -> int:  # noqa: ANN001
-    """``coach user add|list|remove``."""
-    from coach.store.db import open_store
-    from coach.store.users import UserError, add_user, list_users, remove_user
-
-    factory = open_store(database_url(args, config))
-    try:
-        with factory.begin() as session:
-            if args.action == "seed-demo":
-                return _seed_demo(session)
-            if args.action == "list":
-                for user in list_users(session):
-                    print(f"{user.username}\t{user.role}\t{user.agent_id or ''}")
-                return EXIT_OK
-            if not args.username:
-                raise UserError("give a username")
-            if args.action == "remove":
-                remove_user(session, args.username)
-                print(f"removed {args.username}")
-                return EXIT_OK
-            if not args.role:
-                raise UserError("give --role")
-            _, password = add_user(session, args.username, args.role, args.password, args.agent_id)
-        print(f"added {args.username} ({args.role})" + ("" if args.password else f"; password: {password}"))
-        return EXIT_OK
-    except UserError as exc:
-        print(f"coach: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-
-def _seed_demo(session) -> int:  # noqa: ANN001
-    """Create the demo users that do not exist yet and print their passwords once."""
-    from sqlalchemy import select
-
-    from coach.store.models import User
-    from coach.store.queries import agents_in_store
-    from coach.store.users import add_user
-
-    existing = set(session.scalars(select(User.username)))
-    wanted = [("reviewer", "reviewer"), ("trainer", "trainer"), ("admin", "admin")]
-    wanted += [(agent, "agent") for agent in agents_in_store(session)]
-    for username, role in wanted:
-        if username in existing:
-            continue
-        _, password = add_user(session, username, role)
-        print(f"demo user {username:<10} role {role:<9} password {password}")
-    return EXIT_OK
-
-
-def cmd_bench(args: argparse.Namespace, config) -> int:  # noqa: ANN001
-    """``coach bench``: print the figures and write them to JSON."""
-    from coach.bench import print_table, run_bench, write
-
-    result = run_bench(config, args.data, args.kb, args.replies, args.checks)
-    print_table(result)
-    write(result, Path(args.out))
-    return EXIT_OK
-
-
 def cmd_app(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     """``coach app``: run the Streamlit app in this process's place."""
     app = Path(__file__).resolve().parent.parent / "app.py"
@@ -420,6 +287,8 @@ def cmd_app(args: argparse.Namespace, config) -> int:  # noqa: ANN001
         print(f"coach: error: {app} not found (run from a source checkout)", file=sys.stderr)
         return EXIT_INTERNAL
     env = dict(os.environ)
+    from coach.cli_store import database_url
+
     env["COACH_DATABASE_URL"] = database_url(args, config)
     if args.kb:
         env["COACH_KB"] = args.kb

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from coach.claim_features import pair_features
+from coach.claims import CLAIM_CUE, SITUATIONAL, bounded, claim_groups, same_claim, situational_amounts
 from coach.entities import check_mention, mentions
 from coach.grounding import (
     Statement,
@@ -63,52 +64,6 @@ _STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that"
 def _content(text: str) -> set[str]:
     """Crude content words (lower-cased, 5-letter stems) for overlap checks across languages."""
     return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP}
-#: Words that make a sentence a checkable claim about a rule or capability.
-CLAIM_CUE = re.compile(
-    r"\b(?:can|cannot|can't|could|free|no|not|never|only|must|need|needs|required|available|accept\w*|works?|"
-    r"possible|allowed|expire\w*|combin\w*|stack\w*|transfer\w*|return\w*|cash\w*|refund\w*|charge\w*|fee|"
-    r"cost\w*|plan|default|automatic\w*|always|include\w*|apply|applies|valid|"
-    r"можно|нельзя|нужно|надо|бесплатн\w*|платн\w*|только|никогда|не|нет|сгора\w+|вывести|перевести|"
-    r"сложить|суммир\w+|вернуть|возврат\w*|наличн\w*|тариф\w*|действу\w+|по умолчанию|автоматически)\b",
-    re.IGNORECASE)
-#: Sentences about this customer's own order or an action just taken state the case, not policy.
-SITUATIONAL = re.compile(
-    r"\byour \$?\d[\d.,]*\s*(?:order|cart|basket|total|balance)\b|\byour (?:order|cart|basket) (?:of|for|is|was|has)\b|"
-    r"\b(?:is|are) now in your\b|"
-    r"\b(?:i|we)(?:\x27ve| have) (?:added|issued|refunded|credited|processed|applied)\b|"
-    r"\bв (?:вашей|вашем) (?:корзине|заказе)\b|\bзачислен\w*\b|\bначислил\w*\b|\bвернул\w*\b|"
-    r"\bi can see (?:your|the) (?:order|courier)\b|\bвижу (?:ваш )?заказ\b|\bкурьер уже\b|\bcourier is (?:about|already)\b",
-    re.IGNORECASE)
-
-
-def _situational_amounts(analysis: Analysis, index: int) -> set[tuple[str, float]]:
-    """Values the customer or the system already stated: repeating them is not a claim."""
-    return {(v.kind, v.amount) for turn in analysis.turns[:index] if turn.speaker != "agent"
-            for v in extract_values(turn.text)}
-
-
-def _claims(values: list[Value]) -> list[list[Value]]:
-    """Group the two ends of a range (same span) into one claim."""
-    groups: dict[tuple[int, int, str], list[Value]] = {}
-    for value in values:
-        groups.setdefault((value.start, value.end, value.kind), []).append(value)
-    return list(groups.values())
-
-
-_BOUND = re.compile(r"(?:up to|at most|maximum|max\.?|no more than|within|максимум|не более|не позднее|до|в течение)\s*(?:на\s+)?$",
-                    re.IGNORECASE)
-
-
-def _bounded(text: str, value: Value) -> bool:
-    """Whether a value is stated as an upper bound ("up to 7 days", "максимум на 7 дней")."""
-    return bool(_BOUND.search(text[max(0, value.start - 20):value.start]))
-
-
-def _same(claim: list[Value], stated: list[Value]) -> bool:
-    groups = _claims(stated) if len(claim) > 1 else [[v] for v in stated]
-    return any(sorted(c.amount for c in claim) == sorted(v.amount for v in g) for g in groups)
-
-
 @dataclass(frozen=True)
 class SentenceCheck:
     """Everything the verifier knows about one claim sentence: retrieval, the aligned KB
@@ -186,7 +141,7 @@ class CorrectnessScorer(Scorer):
     def _score_reply(self, turn: TurnAnalysis, analysis: Analysis) -> tuple[DimensionScore, str | None]:
         supported = contradicted = uncovered = 0
         flags: list[Flag] = []
-        situational = _situational_amounts(analysis, turn.index)
+        situational = situational_amounts(analysis, turn.index)
         for sentence in turn.sentences:
             if not self.claim_like(sentence):
                 continue
@@ -234,16 +189,16 @@ class CorrectnessScorer(Scorer):
         articles = [h.passage.article_id for h in governing]
         index = self.statements
         aligned = index.align(analysis.vector(sentence.text), articles, k=3)
-        for claim in _claims(values):
+        for claim in claim_groups(values):
             kind, business = claim[0].kind, claim[0].business
             # Compared statement by statement: a range must be stated as that range.
-            if any(_same(claim, [v for v in extract_values(s.text) if v.kind == kind and v.business == business])
+            if any(same_claim(claim, [v for v in extract_values(s.text) if v.kind == kind and v.business == business])
                    for aid in articles for s in index.by_article.get(aid, [])):
                 yield True
                 continue
             # "You can book three days ahead" is right when the KB says "at most 7 days ahead".
-            if not _bounded(sentence.text, claim[0]) and any(
-                    _bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
+            if not bounded(sentence.text, claim[0]) and any(
+                    bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
                     for aid in articles[:1] for s in index.by_article.get(aid, [])
                     for v in extract_values(s.text) if v.kind == kind):
                 yield True

@@ -21,7 +21,7 @@ import numpy as np
 from coach.devset import load_labels
 from coach.io import read_transcripts
 from coach.pipeline import Coach
-from coach.scorers.correctness import CorrectnessScorer, _situational_amounts
+from coach.scorers.correctness import CorrectnessScorer, situational_amounts
 from coach.types import Transcript
 from coach.verifier import ALL_FEATURES, Verifier
 
@@ -57,7 +57,7 @@ def collect(coach: Coach, folder: str) -> list[Example]:
             record = raw.get((analysis.transcript.id, turn.index))
             if turn.speaker != "agent" or record is None:
                 continue
-            situational = _situational_amounts(analysis, turn.index)
+            situational = situational_amounts(analysis, turn.index)
             for sentence in turn.sentences:
                 if not scorer.claim_like(sentence):
                     continue

@@ -1,0 +1,73 @@
+"""``coach eval``, ``coach train`` and ``coach bench``: measuring and fitting."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from coach.cli import EXIT_BAD_INPUT, EXIT_OK, Problems, load_coach
+
+
+def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach eval``: flag metrics (and retrieval recall) on labelled dev sets."""
+    from coach.devset import load_labels
+    from coach.errors import InputProblem
+    from coach.evaluate import flag_metrics, kind_recall, retrieval_recall
+    from coach.io import read_transcripts
+
+    problems = Problems(sys.stderr)
+    dimensions = config.enabled_dimensions() if args.target == "dev" else [args.target]
+    folders = args.data or (["transcripts"] if args.target == "dev" else
+                            [str(p) for p in sorted(Path("dev", args.target).glob("*")) if p.is_dir()])
+    coach = load_coach(config, args.kb, problems)
+    print(f"{'set':<34}{'dimension':<16}{'lang':<6}{'P':>6}{'R':>6}{'F1':>6}{'TP':>5}{'FP':>5}{'FN':>5}{'n/a err':>9}")
+    for folder in folders:
+        labels = load_labels(folder)
+        if not labels:
+            problems.report(InputProblem(folder, "", "no labels.jsonl found"))
+            continue
+        transcripts = []
+        for item in read_transcripts([folder]):
+            (problems.report if isinstance(item, InputProblem) else transcripts.append)(item)
+        results = list(coach.score_many(transcripts))
+        for m in flag_metrics(results, labels, dimensions):
+            print(f"{folder[-33:]:<34}{m.dimension:<16}{m.language:<6}{m.precision:6.2f}{m.recall:6.2f}{m.f1:6.2f}"
+                  f"{m.tp:5d}{m.fp:5d}{m.fn:5d}{m.applicability_errors:9d}")
+        for kind, (hit, total) in sorted(kind_recall(results, labels).items()):
+            print(f"{'':<34}recall of kind {kind:<22}{hit / total:6.2f} ({hit}/{total})")
+        if args.target in ("dev", "correctness") and coach.kb is not None:
+            for k in (1, 3):
+                for lang, (hit, total) in sorted(retrieval_recall(coach, transcripts, labels, k=k).items()):
+                    print(f"{'':<34}retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
+    return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach train``: fit a head on labelled sets; prints its out-of-fold metrics."""
+    from dataclasses import replace
+
+    from coach.config import DimensionConfig
+    from coach.train.correctness import train
+
+    out = Path(args.out or Path(config.models_dir) / args.target)
+    # Train the rules alone: an existing model must not feed its own verdicts back in.
+    only = {name: DimensionConfig(enabled=(name == args.target)) for name in config.dimensions}
+    problems = Problems(sys.stderr)
+    coach = load_coach(replace(config, dimensions=only, models_dir=str(out.parent / ".none")), args.kb, problems)
+    card = train(coach, args.data, out, heldout=args.heldout)
+    shown = ("examples", "positives", "threshold", "out_of_fold_reply_metrics", "heldout_reply_metrics")
+    print(json.dumps({k: card[k] for k in shown}, indent=1))
+    print(f"wrote {out}/verifier.json and card.json")
+    return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    """``coach bench``: print the figures and write them to JSON."""
+    from coach.bench import print_table, run_bench, write
+
+    result = run_bench(config, args.data, args.kb, args.replies, args.checks)
+    print_table(result)
+    write(result, Path(args.out))
+    return EXIT_OK
