@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.claims import situational_amounts
 from coach.devset import load_labels
 from coach.io import read_transcripts
 from coach.pipeline import Coach
-from coach.scorers.correctness import CorrectnessScorer, situational_amounts
+from coach.scorers.correctness import CorrectnessScorer
 from coach.types import Transcript
 from coach.verifier import ALL_FEATURES, Verifier
 
