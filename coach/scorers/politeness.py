@@ -23,13 +23,13 @@ _NOT_COMMANDS = {"please", "let", "thank", "thanks", "sorry", "hope", "welcome",
 SUGGEST = {
     "en": {
         "shouting": "Write in sentence case and drop repeated exclamation marks; calm wording carries more weight.",
-        "curt": "Soften the request and say why: \"Could you please send a photo of the item? It lets me issue the refund right away.\"",
+        "curt": "Soften the request and say why it helps: \"Could you please ...? That lets me ... right away.\"",
         "greeting": "Open with a greeting and the customer's name: \"Hi Maria, thanks for reaching out.\"",
         "close": "Close courteously: \"Thanks for your patience, and have a great evening!\"",
     },
     "ru": {
         "shouting": "Пишите без капса и лишних восклицательных знаков: спокойный тон убедительнее.",
-        "curt": "Смягчите просьбу и объясните зачем: «Пришлите, пожалуйста, фото товара — так я смогу сразу оформить возврат.»",
+        "curt": "Смягчите просьбу и объясните, зачем она: «Пришлите, пожалуйста, ... — так я смогу сразу ...»",
         "greeting": "Начните с приветствия: «Здравствуйте, Мария! Спасибо, что написали.»",
         "close": "Завершите вежливо: «Спасибо за терпение! Хорошего дня.»",
     },
@@ -92,7 +92,8 @@ class PolitenessScorer(Scorer):
         softened = has("politeness", "softener", language, turn.text)
         if not softened and len(turn.sentences) <= 3:
             for sentence, span in zip(turn.sentences, turn.doc.sents, strict=False):
-                if is_command(span, language):
+                # "Have a lovely evening!", "Take care", "Обращайтесь!" are wishes, not orders.
+                if is_command(span, language) and not has("politeness", "courteous_close", language, sentence.text):
                     flags.append(self.make_flag(
                         "medium", f"Curt command with no softener: \"{sentence.text}\".", turn.index,
                         sentence.start, sentence.end, turn.text, words["curt"], "politeness.curt_command"))

@@ -37,6 +37,8 @@ def test_discourteous_drafts_are_flagged_with_their_span(coach_no_kb, draft, exp
     "Hey! No worries at all, your credit is already on the account.",
     "Извините, но вернуть деньги через 30 дней уже нельзя. Могу начислить бонусы.",
     "Пришлите, пожалуйста, фото товара, и я сразу оформлю возврат.",
+    "Glad it made it before your guests! Have a lovely evening, Priya!",
+    "Рада была помочь! Обращайтесь.",
 ])
 def test_courteous_drafts_are_not_flagged(coach_no_kb, draft) -> None:
     reply = coach_no_kb.check(draft)
