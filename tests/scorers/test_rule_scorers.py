@@ -19,6 +19,8 @@ def markers(reply, dimension: str) -> set[str]:
     ("THIS IS NOT OUR FAULT, the bank holds the money.", "politeness.shouting", "THIS IS NOT OUR FAULT,"),
     ("Успокойтесь, курьер уже едет.", "politeness.dismissive", "Успокойтесь"),
     ("Я же вам уже писал: возврат занимает 5–10 рабочих дней.", "politeness.condescension", "Я же вам уже писал"),
+    ("В который раз повторяю: возврат занимает 5–10 рабочих дней.", "politeness.condescension", "В который раз повторяю"),
+    ("For the last time, we don't deliver after 22:00.", "politeness.condescension", "For the last time, we"),
     ("Сами виноваты, надо было выбрать «Не заменять».", "politeness.blame", "Сами виноваты"),
     ("Пришлите фото.", "politeness.curt_command", "Пришлите фото."),
 ])
@@ -39,6 +41,8 @@ def test_discourteous_drafts_are_flagged_with_their_span(coach_no_kb, draft, exp
     "Пришлите, пожалуйста, фото товара, и я сразу оформлю возврат.",
     "Glad it made it before your guests! Have a lovely evening, Priya!",
     "Рада была помочь! Обращайтесь.",
+    "Мне очень жаль, что вам снова приходится ждать, тем более в третий раз.",
+    "I'm so sorry this happened for the third time this month.",
 ])
 def test_courteous_drafts_are_not_flagged(coach_no_kb, draft) -> None:
     reply = coach_no_kb.check(draft)
