@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.claim_features import pair_features
+from coach.claim_features import content, pair_features
 from coach.claims import CLAIM_CUE, SITUATIONAL, bounded, claim_groups, same_claim, situational_amounts
 from coach.entities import check_mention, mentions
 from coach.grounding import (
@@ -56,14 +56,6 @@ POLARITY_SIMILARITY = 0.6
 MIN_SHARED_WORDS = 2
 #: The statement a value is compared with must be at least this close to the claim.
 SLOT_SIMILARITY = 0.45
-_WORD = re.compile(r"[^\W\d_]{3,}")
-_STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that", "this", "not", "any", "all",
-         "для", "это", "что", "как", "вам", "ваш", "при", "или", "так", "нет", "можно", "нельзя"}
-
-
-def _content(text: str) -> set[str]:
-    """Crude content words (lower-cased, 5-letter stems) for overlap checks across languages."""
-    return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP}
 @dataclass(frozen=True)
 class SentenceCheck:
     """Everything the verifier knows about one claim sentence: retrieval, the aligned KB
@@ -211,6 +203,7 @@ class CorrectnessScorer(Scorer):
                              if any(v.kind == kind for v in extract_values(s.text))), None)
                 if slot is not None and slot[1] >= SLOT_SIMILARITY:
                     break
+            # The slot must be about the same thing: close in meaning and sharing a word.
             if slot is None or slot[1] < SLOT_SIMILARITY:
                 yield None  # nothing in the KB states this slot closely enough to compare
                 continue
@@ -244,7 +237,7 @@ class CorrectnessScorer(Scorer):
         statement, similarity = aligned[0]
         if similarity < POLARITY_SIMILARITY:
             return
-        shared = _content(statement.text) & _content(sentence.text)
+        shared = content(statement.text) & content(sentence.text)
         kb_negative, reply_negative = is_negated(statement.text), is_negated(sentence.text)
         # Only "affirms what the KB denies" ("you can combine codes") is flagged: a negation in
         # a reply often belongs to another clause than the one that matched, so the reverse
