@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -92,6 +92,12 @@ def _morph():  # noqa: ANN202 - pymorphy3 has no stubs
     return pymorphy3.MorphAnalyzer()
 
 
+@lru_cache(maxsize=200_000)
+def parse_word(word: str) -> tuple:
+    """pymorphy3's parses of a word, cached: dictionary look-ups dominate Russian scoring."""
+    return tuple(_morph().parse(word))
+
+
 def _english_action(span) -> str | None:  # noqa: ANN001 - a spaCy Span
     tokens = list(span)
     for i, token in enumerate(tokens):
@@ -122,7 +128,7 @@ def _russian_action(text: str) -> str | None:
     for previous, word in zip([""] + words, words, strict=False):
         if previous == "не":
             continue  # "не сделаю" refuses, it does not promise
-        parses = _morph().parse(word)
+        parses = parse_word(word)
         parse = parses[0]
         tag = parse.tag
         if any(p.tag.tense == "pres" for p in parses[:3]):
@@ -189,7 +195,7 @@ def _customer_lemmas(analysis: Analysis, index: int) -> set[str]:
         if turn.speaker != "customer":
             continue
         if analysis.language == "ru":
-            lemmas.update(_morph().parse(w)[0].normal_form for w in re.findall(r"[а-яё]+", turn.text.lower()))
+            lemmas.update(parse_word(w)[0].normal_form for w in re.findall(r"[а-яё]+", turn.text.lower()))
         else:
             lemmas.update(t.lemma_.lower() for t in turn.doc if t.tag_.startswith("VB"))
     return lemmas

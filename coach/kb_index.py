@@ -69,6 +69,7 @@ class KbIndex:
         self.languages = sorted({p.language for p in passages})
         self._bm25 = BM25Okapi([t or ["\x00"] for t in tokens])
         self._by_article = {p.article_id: p.title for p in passages}
+        self._masks: dict[str | None, np.ndarray] = {}
 
     @classmethod
     def build(cls, articles: list[KbArticle], nlp: NlpToolkit, config: KbConfig,
@@ -110,6 +111,13 @@ class KbIndex:
         passages = [KbPassage(**p) for p in data["passages"]]
         return cls(passages, data["tokens"], np.load(folder / "vectors.npy"), config, content_hash)
 
+    def _allowed(self, language: str | None) -> np.ndarray:
+        """Mask of the passages a query in ``language`` may retrieve (computed once per language)."""
+        if language not in self._masks:
+            self._masks[language] = np.array([language is None or language not in self.languages
+                                              or p.language == language for p in self.passages])
+        return self._masks[language]
+
     def title_of(self, article_id: str) -> str:
         """The title of an article in the index."""
         return self._by_article.get(article_id, article_id)
@@ -124,8 +132,7 @@ class KbIndex:
         k = k or self.config.top_k
         if not self.passages:
             return []
-        allowed = np.array([language is None or language not in self.languages or p.language == language
-                            for p in self.passages])
+        allowed = self._allowed(language)
         similarity = self.vectors @ query_vector
         lexical = np.asarray(self._bm25.get_scores(query_tokens)) if query_tokens else np.zeros(len(self.passages))
         fused = np.zeros(len(self.passages))

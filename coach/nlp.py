@@ -155,7 +155,10 @@ class NlpToolkit:
                 sentences = sentences_of(doc)
                 turns.append(TurnAnalysis(i, turn.speaker, turn.text, doc, sentences))
                 to_encode.extend(s.text for s in sentences)
-                to_encode.append(turn.text)
+                if turn.speaker == "customer":
+                    # Whole customer turns are retrieval queries; other turns are only used
+                    # sentence by sentence (anything else is encoded on demand).
+                    to_encode.append(turn.text)
             analyses.append(Analysis(transcript, language, tuple(turns), {}, self.encode))
         unique = list(dict.fromkeys(to_encode))
         vectors = dict(zip(unique, self.encode(unique), strict=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -88,7 +89,15 @@ def _is_rate(text: str, start: int, values: list[Value]) -> bool:
 
 
 def extract_values(text: str) -> list[Value]:
-    """All money, duration and percent values in ``text``; a range gives two values."""
+    """All money, duration and percent values in ``text``; a range gives two values.
+
+    Cached by text: the same KB statements are compared with many claims.
+    """
+    return list(_extract_values(text))
+
+
+@lru_cache(maxsize=65536)
+def _extract_values(text: str) -> tuple[Value, ...]:
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
     for match in MONEY.finditer(text):
@@ -129,4 +138,4 @@ def extract_values(text: str) -> list[Value]:
         amount = to_number(match.group("a"))
         if amount is not None:
             values.append(Value("percent", amount, match.start(), match.end(), match.group(0)))
-    return sorted(values, key=lambda v: v.start)
+    return tuple(sorted(values, key=lambda v: v.start))

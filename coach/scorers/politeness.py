@@ -7,8 +7,8 @@ cues for bare commands, following ../shared/RUBRIC.md section 1.
 from __future__ import annotations
 
 import re
-from functools import cache
 
+from coach.commitments import parse_word
 from coach.nlp import DRAFT_META, Analysis, TurnAnalysis
 from coach.scorers import register
 from coach.scorers.base import Scorer
@@ -36,13 +36,6 @@ SUGGEST = {
 }
 
 
-@cache
-def _morph():  # noqa: ANN202 - pymorphy3 has no stubs
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
 def is_command(sentence_doc, language: str) -> bool:  # noqa: ANN001 - a spaCy Span
     """Whether a sentence starts with a bare imperative verb ("Send the screenshot.")."""
     words = [t for t in sentence_doc if t.is_alpha]
@@ -52,7 +45,7 @@ def is_command(sentence_doc, language: str) -> bool:  # noqa: ANN001 - a spaCy S
     if first.lower_ in _NOT_COMMANDS:
         return False
     if language == "ru":
-        parse = _morph().parse(first.text)[0]
+        parse = parse_word(first.text)[0]
         return parse.tag.mood == "impr"
     return first.tag_ == "VB" and first.i == sentence_doc.start + (0 if sentence_doc[0].is_alpha else 1)
 
