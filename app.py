@@ -79,7 +79,8 @@ def show_conversation(user: User, conversation_id: str) -> None:
         except KeyError:
             st.error(f"No conversation {conversation_id}.")
             return
-        flags = [as_flag(f) for f in view["flags"]]
+        rows = view["flags"]
+        flags = [as_flag(row) for row in rows]
         conversation = view["conversation"]
         card = scorecard(view["scores"], view["flags"], {d: c.weight for d, c in CONFIG.dimensions.items()})
         st.markdown(f"### {conversation.id} · agent {conversation.agent or '-'} · {conversation.language}")
@@ -95,7 +96,7 @@ def show_conversation(user: User, conversation_id: str) -> None:
             if scores:
                 st.caption(" · ".join(f"{d}: {'n/a' if s is None else s}" for d, s in scores.items()))
             # A flag belongs to the reply it was raised on, even when its evidence is elsewhere.
-            for flag in [as_flag(row) for row in view["flags"] if row.turn == turn.index]:
+            for flag in [flag for row, flag in zip(rows, flags, strict=True) if row.turn == turn.index]:
                 left, right = st.columns(2)
                 left.markdown(f"**{flag.severity.upper()} · {flag.dimension}**: {flag.reason}")
                 if flag.suggestion:

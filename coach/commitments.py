@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
 import numpy as np
 
-from coach.nlp import Analysis, Sentence, TurnAnalysis
+from coach.nlp import Analysis, Sentence, TurnAnalysis, parse_word
 from coach.scorers.markers import has
 
 #: A later agent or system sentence this similar to the promise (and past/done) fulfils it.
@@ -83,19 +82,6 @@ class Commitment:
     def open(self) -> bool:
         """Never fulfilled and nothing concrete to hold the agent to."""
         return self.fulfilled_by is None and self.timeframe is None
-
-
-@cache
-def _morph():  # noqa: ANN202 - pymorphy3 has no stubs
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@lru_cache(maxsize=200_000)
-def parse_word(word: str) -> tuple:
-    """pymorphy3's parses of a word, cached: dictionary look-ups dominate Russian scoring."""
-    return tuple(_morph().parse(word))
 
 
 def _english_action(span) -> str | None:  # noqa: ANN001 - a spaCy Span

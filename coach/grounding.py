@@ -89,6 +89,9 @@ class StatementIndex:
                       for aid, group in self.by_article.items()}
         self.contacts = {aid: {_norm_contact(m.group(0)) for s in group for m in CONTACT.finditer(s.text)}
                          for aid, group in self.by_article.items()}
+        #: Every menu path and contact the KB names, whatever the article.
+        self.all_paths = set().union(*self.paths.values())
+        self.all_contacts = set().union(*self.contacts.values())
 
     def align(self, vector: np.ndarray, article_ids: list[str], k: int = 3) -> list[tuple[Statement, float]]:
         """The ``k`` statements of ``article_ids`` closest in meaning to a claim."""

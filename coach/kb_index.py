@@ -68,7 +68,6 @@ class KbIndex:
         self.content_hash = content_hash
         self.languages = sorted({p.language for p in passages})
         self._bm25 = BM25Okapi([t or ["\x00"] for t in tokens])
-        self._by_article = {p.article_id: p.title for p in passages}
         self._masks: dict[str | None, np.ndarray] = {}
 
     @classmethod
@@ -117,10 +116,6 @@ class KbIndex:
             self._masks[language] = np.array([language is None or language not in self.languages
                                               or p.language == language for p in self.passages])
         return self._masks[language]
-
-    def title_of(self, article_id: str) -> str:
-        """The title of an article in the index."""
-        return self._by_article.get(article_id, article_id)
 
     def search(self, query_tokens: list[str], query_vector: np.ndarray, language: str | None = None,
                k: int | None = None) -> list[Hit]:

@@ -9,7 +9,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -205,3 +205,16 @@ def _load_pipeline(language: str) -> Language:
         nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
         nlp.initialize()
     return nlp
+
+
+@cache
+def _morph():  # noqa: ANN202 - pymorphy3 has no stubs
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def parse_word(word: str) -> tuple:
+    """pymorphy3's parses of a Russian word, cached: dictionary look-ups dominate Russian scoring."""
+    return tuple(_morph().parse(word))

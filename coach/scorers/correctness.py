@@ -212,8 +212,7 @@ class CorrectnessScorer(Scorer):
                          if len(kb_values) == 1 else "")
             yield (claim[0].start, claim[0].end, slot[0], corrected)
         for match in menu_paths(sentence.text):
-            known = set().union(*index.paths.values())
-            if path_supported(match.group(0), known):
+            if path_supported(match.group(0), index.all_paths):
                 yield True
             else:
                 best = next((s for s, _ in aligned if ">" in s.text), aligned[0][0] if aligned else None)
@@ -227,8 +226,7 @@ class CorrectnessScorer(Scorer):
                 else:
                     yield True
         for match in contacts(sentence.text):
-            known = set().union(*index.contacts.values())
-            if known and not contact_supported(match.group(0), known):
+            if index.all_contacts and not contact_supported(match.group(0), index.all_contacts):
                 best = next((s for s, _ in index.align(analysis.vector(sentence.text), articles, k=20)
                              if contacts(s.text)), None)
                 yield (match.start(), match.end(), best, "") if best else None

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from coach.commitments import parse_word
-from coach.nlp import DRAFT_META, Analysis, TurnAnalysis
+from coach.nlp import DRAFT_META, Analysis, TurnAnalysis, parse_word
 from coach.scorers import register
 from coach.scorers.base import Scorer
 from coach.scorers.markers import find, has, markers_for

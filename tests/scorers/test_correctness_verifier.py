@@ -44,7 +44,7 @@ def test_list_items_keep_their_lead_in() -> None:
 def test_menu_paths_are_checked_against_the_kb(coach, text: str, supported: bool) -> None:
     from coach.grounding import StatementIndex
 
-    known = set().union(*StatementIndex(coach.kb, coach.nlp).paths.values())
+    known = StatementIndex(coach.kb, coach.nlp).all_paths
     assert path_supported(menu_paths(text)[0].group(0), known) is supported
 
 
