@@ -81,16 +81,37 @@ def build_parser() -> argparse.ArgumentParser:
                           help="folder of transcripts with labels.jsonl (repeatable; "
                                "default: transcripts/ for dev, dev/<dimension>/en and /ru otherwise)")
     evaluate.add_argument("--kb", default="kb", help="knowledge base (default: kb)")
+    held = evaluate.add_argument_group("public held-out splits (accuracy, macro-F1, calibration)")
+    held.add_argument("--stanford", action="append", default=[],
+                      help="politeness: Stanford Politeness CSV (repeatable); its 20%% held-out split is scored")
+    held.add_argument("--binary-eval", action="append", default=[],
+                      help='politeness: JSON lines {"id", "text", "label"} (1 = polite), e.g. a Russian dev set')
+    held.add_argument("--epitome", help="empathy: folder of the EPITOME CSV files; its 20%% held-out split")
+    held.add_argument("--emotion-eval", action="append", default=[],
+                      help="empathy: customer messages labelled emotional (1) or not")
 
     train = commands.add_parser("train", help="fit a learned head and write models/<name>/",
                                 description="Fit a scorer's learned head on labelled sets and write it, with "
                                             "a card.json of data, date, versions and out-of-fold metrics.")
-    train.add_argument("target", choices=["correctness"], help="which head to train")
-    train.add_argument("--data", action="append", required=True, help="labelled set folder (repeatable)")
+    train.add_argument("target", choices=["politeness", "empathy", "correctness"], help="which head to train")
+    train.add_argument("--data", action="append", required=True,
+                       help="labelled support set folder (repeatable); out-of-fold on it chooses the threshold")
     train.add_argument("--kb", default="kb", help="knowledge base the sets are checked against")
     train.add_argument("--heldout", action="append", default=[],
                        help="labelled set scored only with the final model, for the card (repeatable)")
     train.add_argument("--out", help="output folder (default: <models_dir>/<target>)")
+    public = train.add_argument_group("public and binary data (politeness, empathy)")
+    public.add_argument("--stanford", action="append", default=[],
+                        help="Stanford Politeness CSV (repeatable); 80%% of ids train, the rest is reported")
+    public.add_argument("--epitome", help="folder of the three EPITOME CSV files (80%%/20%% split by pair id)")
+    public.add_argument("--binary", action="append", default=[],
+                        help='JSON lines {"id", "text", "label", "context"?} to train on (repeatable)')
+    public.add_argument("--binary-eval", action="append", default=[],
+                        help="JSON lines in the same form, only reported (repeatable)")
+    public.add_argument("--emotion", action="append", default=[],
+                        help="empathy: customer messages labelled emotional (1) or not, for the applicability "
+                             "detector (repeatable)")
+    public.add_argument("--emotion-eval", action="append", default=[], help="empathy: the same, only reported")
 
     importer = commands.add_parser("import", help="score transcripts and store them for the app",
                                    description="Score transcripts and save them, with their scores and flags, "

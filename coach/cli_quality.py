@@ -41,6 +41,14 @@ def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
             for k in (1, 3):
                 for lang, (hit, total) in sorted(retrieval_recall(coach, transcripts, labels, k=k).items()):
                     print(f"{'':<34}retrieval recall@{k} {lang:<4} {hit / total:.3f} ({hit}/{total})")
+    if args.target == "politeness" and (args.stanford or args.binary_eval):
+        from coach.evaluate_public import politeness_metrics
+
+        print_metrics(politeness_metrics(coach, args.stanford, args.binary_eval))
+    if args.target == "empathy" and (args.epitome or args.emotion_eval):
+        from coach.evaluate_public import empathy_metrics
+
+        print_metrics(empathy_metrics(coach, args.epitome, args.emotion_eval))
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
 
 
@@ -49,18 +57,42 @@ def cmd_train(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     from dataclasses import replace
 
     from coach.config import DimensionConfig
-    from coach.train.correctness import train
-
     out = Path(args.out or Path(config.models_dir) / args.target)
     # Train the rules alone: an existing model must not feed its own verdicts back in.
     only = {name: DimensionConfig(enabled=(name == args.target)) for name in config.dimensions}
     problems = Problems(sys.stderr)
     coach = load_coach(replace(config, dimensions=only, models_dir=str(out.parent / ".none")), args.kb, problems)
-    card = train(coach, args.data, out, heldout=args.heldout)
-    shown = ("examples", "positives", "threshold", "out_of_fold_reply_metrics", "heldout_reply_metrics")
-    print(json.dumps({k: card[k] for k in shown}, indent=1))
-    print(f"wrote {out}/verifier.json and card.json")
+    if args.target == "correctness":
+        from coach.train.correctness import train
+
+        card = train(coach, args.data, out, heldout=args.heldout)
+        shown = ("examples", "positives", "threshold", "out_of_fold_reply_metrics", "heldout_reply_metrics")
+        print(json.dumps({k: card[k] for k in shown}, indent=1))
+    elif args.target == "politeness":
+        from coach.train.politeness import train as train_politeness
+
+        card = train_politeness(coach, args.data, args.heldout, args.stanford, args.binary, args.binary_eval, out)
+        print_metrics(card["metrics"])
+    else:
+        from coach.train.empathy import train as train_empathy
+
+        card = train_empathy(coach, args.data, args.heldout, args.epitome, args.emotion, args.emotion_eval, out)
+        print_metrics(card["metrics"])
+    print(f"wrote {out}/ with card.json")
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
+
+
+def print_metrics(metrics: dict) -> None:
+    """One line per evaluation in a card: flag P/R/F1, or accuracy, macro-F1 and calibration."""
+    for name, m in metrics.items():
+        if "f1" in m:
+            print(f"{name:<42} P {m['precision']:.2f}  R {m['recall']:.2f}  F1 {m['f1']:.2f}  "
+                  f"(TP {m['tp']}, FP {m['fp']}, FN {m['fn']})")
+        else:
+            print(f"{name:<42} accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f}  "
+                  f"ECE {m['ece']:.3f}  (n={m['n']})")
+            print(f"{'':<42} reliability (p bin, n, mean p, observed): "
+                  + "; ".join(f"{b} {n} {p:.2f}/{o:.2f}" for b, n, p, o in m["reliability"]))
 
 
 def cmd_bench(args: argparse.Namespace, config) -> int:  # noqa: ANN001
