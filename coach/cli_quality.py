@@ -90,7 +90,7 @@ def print_metrics(metrics: dict) -> None:
                   f"(TP {m['tp']}, FP {m['fp']}, FN {m['fn']})")
         else:
             print(f"{name:<42} accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f}  "
-                  f"ECE {m['ece']:.3f}  (n={m['n']})")
+                  f"ECE {m['ece']:.3f}  (n={m['n']}, threshold {m.get('threshold', 0.5):.2f})")
             print(f"{'':<42} reliability (p bin, n, mean p, observed): "
                   + "; ".join(f"{b} {n} {p:.2f}/{o:.2f}" for b, n, p, o in m["reliability"]))
 

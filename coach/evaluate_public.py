@@ -53,7 +53,8 @@ def empathy_metrics(coach: Coach, epitome: str | None, emotion: list[str]) -> di
         public = _head(models, "empathy", "public.json", pair_feature_names())
         _, held = split(epitome_any_empathy(Path(epitome)))
         empathic = 1.0 - public.predict_proba(text_pair_rows(coach.nlp, held))
-        out["epitome_heldout_any_empathy"] = binary_metrics(empathic, np.asarray([e.label for e in held]))
+        out["epitome_heldout_any_empathy"] = binary_metrics(empathic, np.asarray([e.label for e in held]),
+                                                            1.0 - public.threshold)
     if emotion:
         applicability = _head(models, "empathy", "applicability.json", emotion_feature_names())
         for path in emotion:

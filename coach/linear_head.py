@@ -81,6 +81,21 @@ def fit_head(features: np.ndarray, labels: np.ndarray, names: tuple[str, ...], c
                       mean.astype(np.float32), scale.astype(np.float32))
 
 
+def platt(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Platt scaling: ``(a, b)`` such that ``sigmoid(a * logit + b)`` is calibrated, fitted on
+    out-of-fold ``logits``."""
+    from sklearn.linear_model import LogisticRegression
+
+    scaler = LogisticRegression(C=1e6, max_iter=1000).fit(logits[:, None], labels)
+    return float(scaler.coef_[0, 0]), float(scaler.intercept_[0])
+
+
+def rescaled(head: LinearHead, a: float, b: float) -> LinearHead:
+    """``head`` with Platt's ``(a, b)`` folded in (it stays a linear head)."""
+    return LinearHead(head.feature_names, (head.weights * a).astype(np.float32), head.bias * a + b, head.mean,
+                      head.scale, head.threshold)
+
+
 def append_logit(rows: np.ndarray, public: LinearHead | None) -> np.ndarray:
     """``rows`` with the logit of a head fitted on public data appended as one more column:
     the support head stacks on top of what the public data taught (0 when there is none)."""

@@ -27,6 +27,9 @@ from coach.scorers.politeness import customer_name
 from coach.tone_features import turn_strategies
 from coach.types import DimensionScore, Flag
 
+#: Reply cues cold enough to make empathy apply even after a neutral customer message.
+COLD_CUES = frozenset({"rude_dismissive", "rude_condescension", "rude_blame", "rude_sarcasm", "rude_profanity",
+                       "not_my_job", "pointing_elsewhere"})
 #: Reply strategies that turn "no acknowledgement" into a more specific kind of flag.
 _KIND_BY_STRATEGY = {"pointing_elsewhere": "deflection", "policy_citation": "deflection",
                      "emotional_reaction": "hollow_apology", "apology": "hollow_apology"}
@@ -78,7 +81,7 @@ class EmpathyScorer(Scorer):
             analysis.ensure_vectors([context, *(s.text for s in turn.sentences)])
             if applicability.predict_proba(emotion_row(analysis.vector(context), context, language))[0] \
                     < applicability.threshold:
-                return self.not_applicable()
+                return self._cold_reply(turn, language, context)
             sentences = [s.text for s in turn.sentences] or [turn.text]
             analysis.ensure_vectors(sentences)
             row = pair_row(analysis.vector(context), np.stack([analysis.vector(s) for s in sentences]), context,
@@ -99,6 +102,19 @@ class EmpathyScorer(Scorer):
         # customer's situation with a question is EPITOME's third mechanism.
         bonus = -0.4 * max(0.0, probability - 0.5) + (0.05 if any(s.text.endswith("?") for s in turn.sentences) else 0)
         return self.from_flags(flags, bonus=bonus)
+
+    def _cold_reply(self, turn: TurnAnalysis, language: str, context: str) -> DimensionScore:
+        """The rubric's exception for a neutral customer message: a reply cold enough to strike
+        a reviewer (dismissive, blaming, pushing the customer away) is still an empathy problem."""
+        cold = [h for h in turn_strategies(turn, language) if h.name in COLD_CUES]
+        if not cold:
+            return self.not_applicable()
+        hit = cold[0]
+        reason = (f"Холодный ответ даже на нейтральный вопрос: «{hit.text}»." if language == "ru"
+                  else f"Cold reply even to a neutral question: \"{hit.text}\".")
+        hint = suggest("dismissive" if hit.name != "pointing_elsewhere" else "deflection", language, context)
+        return self.from_flags([self.make_flag("medium", reason, turn.index, hit.start, hit.end, turn.text, hint,
+                                               "empathy.cold_tone")])
 
     def _acknowledgement_flag(self, turn: TurnAnalysis, context: str, cues: list[MarkerHit], probability: float,
                               situation: str, name: str | None, language: str) -> Flag:

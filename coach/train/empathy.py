@@ -24,7 +24,7 @@ from coach.strategies import find_strategies, imperative_sentences
 from coach.tone_features import turn_strategies
 from coach.train.card import write_card
 from coach.train.public_data import TextExample, epitome_any_empathy, jsonl_examples, split
-from coach.train.tone import FOLDS, binary_metrics, labelled_transcripts
+from coach.train.tone import FOLDS, binary_metrics, calibrated_head, labelled_transcripts
 
 C = 0.03
 SUPPORT_WEIGHT = 1.0
@@ -131,8 +131,8 @@ def train(coach: Coach, data: list[str], heldout: list[str], epitome: str | None
         # EPITOME (Reddit peer support) teaches what empathy looks like; its logit is one
         # feature of the support head, which decides how far it transfers to support chats.
         rows, labels = text_pair_rows(nlp, epitome_train), np.asarray([1 - e.label for e in epitome_train])
-        public_c = choose_c(rows, labels, balanced=False)
-        public = fit_head(rows, labels, pair_feature_names(), c=public_c, balanced=False)
+        public_c = choose_c(rows, labels)
+        public = calibrated_head(rows, labels, pair_feature_names(), public_c)
         public.save(out / "public.json")
     replies = support_replies(coach, data, public)
     conversations = sorted({r.key[0] for r in replies})
@@ -143,8 +143,13 @@ def train(coach: Coach, data: list[str], heldout: list[str], epitome: str | None
         inside = [i for i, r in enumerate(replies) if fold_of[r.key[0]] == fold]
         p_app[inside] = app_head.predict_proba(np.stack([replies[i].emotion for i in inside]))
         p_ack[inside] = ack_head.predict_proba(np.stack([replies[i].pair for i in inside]))
-    grid = [(round(a, 2), round(b, 2)) for a in np.arange(0.3, 0.86, 0.05) for b in np.arange(0.3, 0.86, 0.05)]
-    t_app, t_ack = max(grid, key=lambda t: (flag_metrics(replies, p_app, p_ack, *t)["f1"], t))
+    # Applicability is its own decision (a wrong one makes a score appear or vanish): its
+    # threshold maximises out-of-fold accuracy; then the flag threshold maximises flag F1.
+    applies = np.asarray([r.gold is not None for r in replies])
+    t_app = max((round(float(a), 2) for a in np.arange(0.3, 0.86, 0.05)),
+                key=lambda a: (((p_app >= a) == applies).mean(), a))
+    t_ack = max((round(float(b), 2) for b in np.arange(0.3, 0.86, 0.05)),
+                key=lambda b: (flag_metrics(replies, p_app, p_ack, t_app, b)["f1"], b))
     app_head, ack_head = fit_heads(replies, emo)
     replace(app_head, threshold=t_app).save(out / "applicability.json")
     replace(ack_head, threshold=t_ack).save(out / "acknowledgement.json")
@@ -161,7 +166,8 @@ def train(coach: Coach, data: list[str], heldout: list[str], epitome: str | None
             ack_head.predict_proba(np.stack([r.pair for r in chosen])), t_app, t_ack)
     if public is not None and epitome_held:
         empathic = 1.0 - public.predict_proba(text_pair_rows(nlp, epitome_held))
-        metrics["epitome_heldout_any_empathy"] = binary_metrics(empathic, np.asarray([e.label for e in epitome_held]))
+        metrics["epitome_heldout_any_empathy"] = binary_metrics(
+            empathic, np.asarray([e.label for e in epitome_held]), 1.0 - public.threshold)
     for path in emotion_eval:
         examples = jsonl_examples(Path(path), _language_of(path))
         metrics[f"customer_emotion_{Path(path).stem}"] = binary_metrics(
