@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -75,9 +76,13 @@ def row_for(embedding: np.ndarray, hits: list[StrategyHit], text: str,
                            np.asarray(context, dtype=np.float32)])
 
 
-def turn_strategies(turn: TurnAnalysis, language: str) -> list[StrategyHit]:
-    """Every strategy in a turn, imperative sentences included (from the pass's spaCy doc)."""
-    return find_strategies(turn.text, language, imperative_sentences(turn.doc, language, parse_word))
+@lru_cache(maxsize=1024)
+def turn_strategies(turn: TurnAnalysis, language: str) -> tuple[StrategyHit, ...]:
+    """Every strategy in a turn, imperative sentences included (from the pass's spaCy doc).
+
+    Cached: the politeness and empathy scorers both read a turn's strategies.
+    """
+    return tuple(find_strategies(turn.text, language, imperative_sentences(turn.doc, language, parse_word)))
 
 
 def sentence_features(analysis: Analysis, turn: TurnAnalysis) -> list[SentenceFeatures]:

@@ -21,8 +21,7 @@ from coach.phrasebook import suggest
 from coach.scorers import register
 from coach.scorers.base import Scorer
 from coach.scorers.markers import find, has, markers_for
-from coach.strategies import find_strategies
-from coach.tone_features import flaggable, head_feature_names, sentence_features
+from coach.tone_features import flaggable, head_feature_names, sentence_features, turn_strategies
 from coach.types import DimensionScore, Flag, Suggestion
 
 #: Three or more ALL-CAPS words in a row is shouting; codes like BK-123456 are not words.
@@ -122,7 +121,7 @@ class PolitenessScorer(Scorer):
         # An instruction inside a friendly reply ("Hi Maya! ... Go to Orders and tap Add tip.")
         # is guidance, not an order; the rubric's curt command stands alone.
         friendly = has("politeness", "softener", language, turn.text) or any(
-            h.name in _FRIENDLY for h in find_strategies(turn.text, language))
+            h.name in _FRIENDLY for h in turn_strategies(turn, language))
         if not friendly and len(turn.sentences) <= 3:
             for sentence, span in zip(turn.sentences, turn.doc.sents, strict=False):
                 # "Have a lovely evening!", "Take care", "Обращайтесь!" are wishes, not orders.
