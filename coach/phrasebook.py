@@ -42,6 +42,11 @@ def _load(path: Path = PHRASEBOOK_FILE) -> tuple[tuple[Phrase, ...], _Cues]:
     return phrases, cues
 
 
+def all_phrases() -> tuple[Phrase, ...]:
+    """Every phrase of the phrasebook, both languages."""
+    return _load()[0]
+
+
 def phrases(situation: str, language: str) -> list[Phrase]:
     """Phrases for a situation in ``language`` (English when the language has none)."""
     lang = "ru" if language == "ru" else "en"
@@ -74,7 +79,7 @@ def fill_name(text: str, name: str | None) -> str:
     """Put the customer's name in, or remove the placeholder with its comma and space."""
     if name:
         return text.replace("{name}", name)
-    text = re.sub(r",\s*\{name\}(?=[.!?])", "", text)  # "..., {name}." -> "..."
+    text = re.sub(r",\s*\{name\}(?=[,.!?])", "", text)  # "..., {name}." -> "...", "upset, {name}, and" -> "upset, and"
     text = re.sub(r"\s+\{name\}(?=[,!.?])", "", text)  # "Hi {name}, ..." -> "Hi, ..."
     text = re.sub(r"\{name\},?\s*", "", text)  # "{name}, I'm on it." -> "I'm on it."
     return text[:1].upper() + text[1:] if text else text

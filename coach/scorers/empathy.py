@@ -120,7 +120,9 @@ class EmpathyScorer(Scorer):
                               situation: str, name: str | None, language: str) -> Flag:
         strategies = {h.name for h in turn_strategies(turn, language)}
         kind = next((k for s, k in _KIND_BY_STRATEGY.items() if s in strategies), "no_acknowledgement")
-        quoted = ", ".join(f"\"{c.text}\"" for c in cues[:2]) or f"\"{context[:80].strip()}\""
+        # Quote the customer's words; punctuation cues ("!!") alone say little to a reviewer.
+        worded = [c for c in cues if any(ch.isalpha() for ch in c.text)]
+        quoted = ", ".join(f"\"{c.text}\"" for c in worded[:2]) or f"\"{context[:80].strip()}\""
         model = f" (model: {probability:.2f})" if self.heads else ""
         if language == "ru":
             what = {"deflection": "переадресует клиента, не признав проблему",

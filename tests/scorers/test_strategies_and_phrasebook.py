@@ -77,3 +77,17 @@ def test_hint_fits_the_customer_message_and_names_the_move() -> None:
 ])
 def test_fill_name(text, name, expected) -> None:
     assert fill_name(text, name) == expected
+
+
+def test_name_placeholder_between_commas_leaves_one_comma() -> None:
+    assert fill_name("You have every reason to be upset, {name}, and I'm sorry.", None) == \
+        "You have every reason to be upset, and I'm sorry."
+
+
+def test_every_phrase_reads_cleanly_without_a_name() -> None:
+    from coach.phrasebook import all_phrases
+
+    for phrase in all_phrases():
+        text = fill_name(phrase.text, None)
+        assert "{" not in text and ",," not in text and " ," not in text and not text.startswith(","), phrase.text
+        assert "Maria" in fill_name(phrase.text, "Maria") or "{name}" not in phrase.text
