@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     held.add_argument("--epitome", help="empathy: folder of the EPITOME CSV files; its 20%% held-out split")
     held.add_argument("--emotion-eval", action="append", default=[],
                       help="empathy: customer messages labelled emotional (1) or not")
+    held.add_argument("--grounding", action="append", default=[],
+                      help="correctness: a BEGIN .tsv or FaithDial audit .csv; each response is checked "
+                           "against its own knowledge passage (repeatable)")
 
     train = commands.add_parser("train", help="fit a learned head and write models/<name>/",
                                 description="Fit a scorer's learned head on labelled sets and write it, with "

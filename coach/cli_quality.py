@@ -49,6 +49,14 @@ def cmd_eval(args: argparse.Namespace, config) -> int:  # noqa: ANN001
         from coach.evaluate_public import empathy_metrics
 
         print_metrics(empathy_metrics(coach, args.epitome, args.emotion_eval))
+    if args.target == "correctness" and args.grounding:
+        from coach.evaluate_grounding import grounding_metrics
+
+        for path in args.grounding:
+            m = grounding_metrics(coach, Path(path))
+            print(f"{Path(path).name:<34}correctness     en  {m['precision']:6.2f}{m['recall']:6.2f}{m['f1']:6.2f}"
+                  f"{m['tp']:5d}{m['fp']:5d}{m['fn']:5d}   (n={m['n']}, {m['unsupported']} unsupported, "
+                  f"no checkable claim in {m['no_claim_share']:.0%})")
     return EXIT_BAD_INPUT if problems.count else EXIT_OK
 
 
