@@ -41,6 +41,13 @@ class FlagMetrics:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall and F1 (rounded) with their counts, as model cards store them."""
+    m = FlagMetrics("", "", tp, fp, fn, 0, 0)
+    return {"precision": round(m.precision, 4), "recall": round(m.recall, 4), "f1": round(m.f1, 4),
+            "tp": tp, "fp": fp, "fn": fn}
+
+
 def flag_metrics(results: Iterable[ConversationResult], labels: list[ReplyLabel],
                  dimensions: list[str]) -> list[FlagMetrics]:
     """Compare predicted flags with gold labels, per dimension and language ("all" too).

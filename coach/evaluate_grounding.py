@@ -12,6 +12,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach.evaluate import prf
 from coach.pipeline import Coach
 
 #: Labels meaning "the response says something its passage does not support" (flag expected).
@@ -64,9 +65,5 @@ def grounding_metrics(coach: Coach, path: Path) -> dict[str, float]:
         tp += int(flagged and example.unsupported)
         fp += int(flagged and not example.unsupported)
         fn += int(example.unsupported and not flagged)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"n": len(examples), "unsupported": sum(e.unsupported for e in examples), "precision": round(precision, 4),
-            "recall": round(recall, 4), "f1": round(f1, 4), "tp": tp, "fp": fp, "fn": fn,
+    return {"n": len(examples), "unsupported": sum(e.unsupported for e in examples), **prf(tp, fp, fn),
             "no_claim_share": round(abstained / len(examples), 4) if examples else 0.0}

@@ -88,16 +88,19 @@ class EmpathyScorer(Scorer):
                            turn.text, turn_strategies(turn, language), language)
             probability = float(acknowledgement.predict_proba(append_logit(row, self.public))[0])
             threshold = acknowledgement.threshold
-        name = customer_name(analysis, turn.index)
-        situation = customer_situation(context, language)
-        flags = [
-            self.make_flag(hit.marker.severity, hit.reason, turn.index, hit.start, hit.end, turn.text,
-                           suggest("minimising", language, context, name) or hit.marker.suggestion,
-                           f"empathy.{hit.marker.name}")
-            for hit in find(markers_for("empathy", language, kind="flag"), turn.text)
-        ]
-        if probability >= threshold and not flags:
-            flags.append(self._acknowledgement_flag(turn, context, cues, probability, situation, name, language))
+        minimising = find(markers_for("empathy", language, kind="flag"), turn.text)
+        flags = []
+        if minimising or probability >= threshold:  # the hint's inputs are only needed for a flag
+            name = customer_name(analysis, turn.index)
+            flags = [
+                self.make_flag(hit.marker.severity, hit.reason, turn.index, hit.start, hit.end, turn.text,
+                               suggest("minimising", language, context, name) or hit.marker.suggestion,
+                               f"empathy.{hit.marker.name}")
+                for hit in minimising
+            ]
+            if not flags:
+                situation = customer_situation(context, language)
+                flags.append(self._acknowledgement_flag(turn, context, cues, probability, situation, name, language))
         # The head's doubt lowers the score even below the flag threshold; exploring the
         # customer's situation with a question is EPITOME's third mechanism.
         bonus = -0.4 * max(0.0, probability - 0.5) + (0.05 if any(s.text.endswith("?") for s in turn.sentences) else 0)

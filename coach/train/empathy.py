@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.empathy_features import emotion_feature_names, emotion_row, pair_feature_names, pair_row
+from coach.evaluate import prf
 from coach.linear_head import LinearHead, append_logit, choose_c, fit_head
 from coach.nlp import NlpToolkit, parse_word, sentences_of
 from coach.pipeline import Coach
@@ -109,12 +110,7 @@ def flag_metrics(replies: list[SupportReply], p_app: np.ndarray, p_ack: np.ndarr
     """Flag P/R/F1 of "applies and (rule or head)" against the gold flag."""
     predicted = (p_app >= t_app) & (np.asarray([r.rule_flag for r in replies]) | (p_ack >= t_ack))
     truth = np.asarray([r.gold == 1 for r in replies])
-    tp, fp, fn = int((predicted & truth).sum()), int((predicted & ~truth).sum()), int((~predicted & truth).sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "tp": tp, "fp": fp,
-            "fn": fn}
+    return prf(int((predicted & truth).sum()), int((predicted & ~truth).sum()), int((~predicted & truth).sum()))
 
 
 def train(coach: Coach, data: list[str], heldout: list[str], epitome: str | None, emotion: list[str],

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.devset import load_labels
+from coach.evaluate import prf
 from coach.io import read_transcripts
 from coach.linear_head import LinearHead, calibration_table, fit_head, platt, rescaled
 from coach.types import Transcript
@@ -77,11 +78,7 @@ def flag_prf(replies: list[ReplyRows], probabilities: list[float], threshold: fl
         tp += int(predicted and truth)
         fp += int(predicted and not truth)
         fn += int(truth and not predicted)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "tp": tp, "fp": fp, "fn": fn}
+    return prf(tp, fp, fn)
 
 
 def out_of_fold(replies: list[ReplyRows], base_x: np.ndarray, base_y: np.ndarray, names: tuple[str, ...],
