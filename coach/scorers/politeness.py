@@ -155,8 +155,9 @@ class PolitenessScorer(Scorer):
         else:
             reason = f"This sentence reads as discourteous (model: {worst:.2f})" + (f"; cues: {shown}" if shown else "") + "."
         situation = next((_CUE_SITUATION[h.name] for h in cues if h.name in _CUE_SITUATION), "passive_aggressive")
-        severity = "high" if worst >= 0.9 else "medium"
-        return [self.make_flag(severity, reason, turn.index, item.sentence.start, item.sentence.end, turn.text,
+        # Medium at most: a model's reading of tone alone should not mark a whole conversation
+        # for review; the high-severity rules (dismissal, profanity) still do.
+        return [self.make_flag("medium", reason, turn.index, item.sentence.start, item.sentence.end, turn.text,
                                _situation_hint(situation, analysis.language, context, name),
                                "politeness.tone")], worst
 

@@ -82,3 +82,9 @@ def test_hints_differ_by_the_customer_situation(coach_no_kb) -> None:
                                context="I think my account was hacked, I'm really worried someone used my card.")
     hints = [flags_of(r, "empathy")[0].suggestion.text for r in (late, hacked)]
     assert hints[0] != hints[1]
+
+
+def test_a_tone_flag_alone_is_never_high_severity(coach_no_kb) -> None:
+    reply = coach_no_kb.check("We get this question a hundred times a day.")
+    tone = [f for f in reply.flags if f.marker == "politeness.tone"]
+    assert tone and all(f.severity == "medium" for f in tone), reply.flags
