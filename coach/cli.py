@@ -82,13 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                                "default: transcripts/ for dev, dev/<dimension>/en and /ru otherwise)")
     evaluate.add_argument("--kb", default="kb", help="knowledge base (default: kb)")
     held = evaluate.add_argument_group("public held-out splits (accuracy, macro-F1, calibration)")
-    held.add_argument("--stanford", action="append", default=[],
-                      help="politeness: Stanford Politeness CSV (repeatable); its 20%% held-out split is scored")
-    held.add_argument("--binary-eval", action="append", default=[],
-                      help='politeness: JSON lines {"id", "text", "label"} (1 = polite), e.g. a Russian dev set')
-    held.add_argument("--epitome", help="empathy: folder of the EPITOME CSV files; its 20%% held-out split")
-    held.add_argument("--emotion-eval", action="append", default=[],
-                      help="empathy: customer messages labelled emotional (1) or not")
+    add_public_data_options(held)
     held.add_argument("--grounding", action="append", default=[],
                       help="correctness: a BEGIN .tsv or FaithDial audit .csv; each response is checked "
                            "against its own knowledge passage (repeatable)")
@@ -104,17 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="labelled set scored only with the final model, for the card (repeatable)")
     train.add_argument("--out", help="output folder (default: <models_dir>/<target>)")
     public = train.add_argument_group("public and binary data (politeness, empathy)")
-    public.add_argument("--stanford", action="append", default=[],
-                        help="Stanford Politeness CSV (repeatable); 80%% of ids train, the rest is reported")
-    public.add_argument("--epitome", help="folder of the three EPITOME CSV files (80%%/20%% split by pair id)")
+    add_public_data_options(public)
     public.add_argument("--binary", action="append", default=[],
-                        help='JSON lines {"id", "text", "label", "context"?} to train on (repeatable)')
-    public.add_argument("--binary-eval", action="append", default=[],
-                        help="JSON lines in the same form, only reported (repeatable)")
+                        help='politeness: JSON lines {"id", "text", "label"} (1 = polite) to train on (repeatable)')
     public.add_argument("--emotion", action="append", default=[],
                         help="empathy: customer messages labelled emotional (1) or not, for the applicability "
                              "detector (repeatable)")
-    public.add_argument("--emotion-eval", action="append", default=[], help="empathy: the same, only reported")
 
     importer = commands.add_parser("import", help="score transcripts and store them for the app",
                                    description="Score transcripts and save them, with their scores and flags, "
@@ -146,6 +135,19 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--kb", help="knowledge base for the draft checker (default: kb)")
     app.add_argument("--db", help="SQLAlchemy URL of the store (default as for import)")
     return parser
+
+
+def add_public_data_options(group: argparse._ArgumentGroup) -> None:
+    """Options naming public sets (80% of ids train, 20% are reported) and sets only reported;
+    shared by ``coach train`` and ``coach eval``."""
+    group.add_argument("--stanford", action="append", default=[],
+                       help="politeness: Stanford Politeness CSV (repeatable); 80%% of ids train, 20%% are scored")
+    group.add_argument("--epitome", help="empathy: folder of the EPITOME CSV files (80%%/20%% split by pair id)")
+    group.add_argument("--binary-eval", action="append", default=[],
+                       help='politeness: JSON lines {"id", "text", "label"} (1 = polite), only reported '
+                            "(repeatable; ru-*.jsonl is Russian)")
+    group.add_argument("--emotion-eval", action="append", default=[],
+                       help="empathy: customer messages labelled emotional (1) or not, only reported (repeatable)")
 
 
 def _handler(command: str):  # noqa: ANN202 - a command function

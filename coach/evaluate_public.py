@@ -11,7 +11,7 @@ from coach.empathy_features import emotion_feature_names, pair_feature_names
 from coach.linear_head import LinearHead, load_head
 from coach.pipeline import Coach
 from coach.tone_features import head_feature_names
-from coach.train.public_data import epitome_any_empathy, jsonl_examples, split, stanford_binary
+from coach.train.public_data import epitome_any_empathy, jsonl_examples, language_of, split, stanford_binary
 from coach.train.tone import binary_metrics
 
 
@@ -20,10 +20,6 @@ def _head(models_dir: str, name: str, file: str, names: tuple[str, ...]) -> Line
     if head is None:
         raise FileNotFoundError(f"{Path(models_dir) / name / file} is missing: run coach train {name} first")
     return head
-
-
-def _language(path: str, examples: list) -> str:
-    return "ru" if Path(path).name.startswith("ru") else (examples[0].language if examples else "en")
 
 
 def politeness_metrics(coach: Coach, stanford: list[str], binary: list[str]) -> dict[str, dict]:
@@ -39,7 +35,7 @@ def politeness_metrics(coach: Coach, stanford: list[str], binary: list[str]) -> 
         out["stanford_heldout_binary"] = text_metrics(public, coach, held, "en", stacked=False)
     for path in binary:
         examples = jsonl_examples(Path(path))
-        out[f"binary_{Path(path).stem}"] = text_metrics(head, coach, examples, _language(path, examples), public)
+        out[f"binary_{Path(path).stem}"] = text_metrics(head, coach, examples, language_of(path), public)
     return out
 
 
@@ -58,7 +54,7 @@ def empathy_metrics(coach: Coach, epitome: str | None, emotion: list[str]) -> di
     if emotion:
         applicability = _head(models, "empathy", "applicability.json", emotion_feature_names())
         for path in emotion:
-            examples = jsonl_examples(Path(path), "ru" if Path(path).name.startswith("ru") else "en")
+            examples = jsonl_examples(Path(path))
             out[f"customer_emotion_{Path(path).stem}"] = binary_metrics(
                 applicability.predict_proba(emotion_rows(coach.nlp, examples)),
                 np.asarray([e.label for e in examples]), applicability.threshold)

@@ -118,7 +118,7 @@ def train(coach: Coach, data: list[str], heldout: list[str], epitome: str | None
     """Fit both heads, choose thresholds out of fold, write ``applicability.json``,
     ``acknowledgement.json`` and ``card.json``; returns the card."""
     nlp = coach.nlp
-    emo_examples = [e for path in emotion for e in jsonl_examples(Path(path), _language_of(path))]
+    emo_examples = [e for path in emotion for e in jsonl_examples(Path(path))]
     emo = (emotion_rows(nlp, emo_examples) if emo_examples else np.zeros((0, len(emotion_feature_names()))),
            np.asarray([e.label for e in emo_examples], dtype=float))
     epitome_train, epitome_held = split(epitome_any_empathy(Path(epitome))) if epitome else ([], [])
@@ -165,7 +165,7 @@ def train(coach: Coach, data: list[str], heldout: list[str], epitome: str | None
         metrics["epitome_heldout_any_empathy"] = binary_metrics(
             empathic, np.asarray([e.label for e in epitome_held]), 1.0 - public.threshold)
     for path in emotion_eval:
-        examples = jsonl_examples(Path(path), _language_of(path))
+        examples = jsonl_examples(Path(path))
         metrics[f"customer_emotion_{Path(path).stem}"] = binary_metrics(
             app_head.predict_proba(emotion_rows(nlp, examples)), np.asarray([e.label for e in examples]), t_app)
     return write_card(out, "empathy", {
@@ -184,7 +184,3 @@ def train(coach: Coach, data: list[str], heldout: list[str], epitome: str | None
                          "epitome": "20% of (sp_id, rp_id) pairs by hash (coach.train.public_data.is_train)"},
         "metrics": metrics,
     })
-
-
-def _language_of(path: str) -> str:
-    return "ru" if Path(path).name.startswith("ru") else "en"

@@ -16,7 +16,7 @@ import numpy as np
 from coach.linear_head import LinearHead, append_logit, choose_c, fit_head
 from coach.pipeline import Coach
 from coach.tone_features import SURE, head_feature_names, sentence_features, standalone_row, text_rows
-from coach.train.public_data import TextExample, jsonl_examples, split, stanford_binary
+from coach.train.public_data import TextExample, jsonl_examples, language_of, split, stanford_binary
 from coach.train.tone import ReplyRows, binary_metrics, labelled_transcripts
 
 #: Kinds the rules own: where the reply sits, not how its sentences read.
@@ -80,8 +80,7 @@ def binary_rows(coach: Coach, paths: list[str], public: LinearHead | None) -> tu
     xs, ys = [np.zeros((0, len(head_feature_names()) + 1), dtype=np.float32)], [np.zeros(0)]
     for path in paths:
         examples = jsonl_examples(Path(path))
-        language = "ru" if Path(path).name.startswith("ru") else examples[0].language
-        xs.append(append_logit(text_rows([e.text for e in examples], language, coach.nlp), public))
+        xs.append(append_logit(text_rows([e.text for e in examples], language_of(path), coach.nlp), public))
         ys.append(np.asarray([1 - e.label for e in examples]))
     return np.vstack(xs), np.concatenate(ys)
 
@@ -128,8 +127,7 @@ def train(coach: Coach, data: list[str], heldout: list[str], stanford: list[str]
         metrics["stanford_heldout_binary_support_head"] = text_metrics(head, coach, stanford_held, "en", public)
     for path in binary_eval:
         examples = jsonl_examples(Path(path))
-        language = "ru" if Path(path).name.startswith("ru") else examples[0].language
-        metrics[f"binary_{Path(path).stem}"] = text_metrics(head, coach, examples, language, public)
+        metrics[f"binary_{Path(path).stem}"] = text_metrics(head, coach, examples, language_of(path), public)
     return write_card(out, "politeness", {
         "model": "public.json: logistic regression over USE sentence embeddings + politeness strategies "
                  "(coach/data/strategies.toml) on Stanford requests; head.json: the same features plus "

@@ -87,8 +87,15 @@ def epitome_any_empathy(folder: Path) -> list[TextExample]:
     return out
 
 
-def jsonl_examples(path: Path, language: str = "en") -> list[TextExample]:
-    """A project binary set: one ``{"id", "text", "label", "context"?}`` object per line."""
+def language_of(path: str | Path) -> str:
+    """A project set's language, from its file name (``ru-*.jsonl`` is Russian, the rest English)."""
+    return "ru" if Path(path).name.startswith("ru") else "en"
+
+
+def jsonl_examples(path: Path, language: str | None = None) -> list[TextExample]:
+    """A project binary set: one ``{"id", "text", "label", "context"?}`` object per line
+    (language: a ``language`` field, else ``language``, else the file name)."""
+    language = language or language_of(path)
     out = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.devset import load_labels
 from coach.evaluate import prf
 from coach.io import read_transcripts
 from coach.linear_head import LinearHead, calibration_table, fit_head, platt, rescaled
@@ -48,11 +47,14 @@ def labelled_transcripts(folders: list[str]) -> tuple[list[Transcript], dict[tup
     records: dict[tuple[str, int], dict] = {}
     for folder in folders:
         for path in sorted(Path(folder).rglob("labels.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
                     raw = json.loads(line)
                     records[(raw["conversation_id"], int(raw["turn"]))] = raw
-        load_labels(folder)  # validates the files, with a clear error naming a bad line
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                    raise ValueError(f"{path}: line {number}: bad label ({exc})") from None
     transcripts = [t for t in read_transcripts(folders) if isinstance(t, Transcript)]
     return transcripts, records
 

@@ -87,3 +87,11 @@ def test_bad_binary_line_names_file_and_line(tmp_path: Path) -> None:
                     encoding="utf-8")
     with pytest.raises(ValueError, match=r"set.jsonl: line 2"):
         jsonl_examples(path)
+
+
+def test_bad_support_label_names_file_and_line(tmp_path: Path) -> None:
+    from coach.train.tone import labelled_transcripts
+
+    (tmp_path / "labels.jsonl").write_text('{"conversation_id": "c1", "turn": 1}\n{"turn": 2}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"labels.jsonl: line 2: bad label"):
+        labelled_transcripts([str(tmp_path)])
