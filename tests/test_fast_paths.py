@@ -1,0 +1,96 @@
+"""The speed-ups give the same answers as the slow paths they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import spacy
+
+from coach.config import KbConfig
+from coach.kb_index import CANDIDATES, KbIndex
+from coach.nlp import NlpToolkit
+from coach.types import KbPassage
+
+RUSSIAN = [
+    "Здравствуйте! Ваш заказ задерживается, курьер приедет через 40 минут.",
+    "Деньги вернутся на карту в течение 5–10 рабочих дней, приносим извинения.",
+    "Сказано же: ждите. Мы ничего не можем сделать.",
+    "Подписку Plus можно отменить в приложении, в разделе «Профиль».",
+    "Спасибо, что написали! Я проверила — промокод действует до 31 декабря.",
+]
+
+
+@pytest.fixture(scope="module")
+def spacy_pymorphy3() -> spacy.language.Language:
+    nlp = spacy.blank("ru")
+    nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+    nlp.initialize()
+    return nlp
+
+
+@pytest.mark.parametrize("text", RUSSIAN)
+def test_cached_russian_lemmas_equal_spacys_pymorphy3_lemmatizer(text: str, spacy_pymorphy3) -> None:
+    ours = NlpToolkit().docs([text], "ru")[0]
+    assert [t.lemma_ for t in ours] == [t.lemma_ for t in spacy_pymorphy3(text)]
+
+
+def _exact_rrf(index: KbIndex, tokens: list[str], vector: np.ndarray, k: int) -> list[str]:
+    """Reciprocal rank fusion over the full rankings of both signals (the slow reference)."""
+    signals = [index.vectors @ vector, index._bm25.get_scores(tokens)]
+    fused = np.zeros(len(index.passages))
+    for signal in signals:
+        ranks = np.empty(len(signal))
+        ranks[np.argsort(-signal, kind="stable")] = np.arange(1, len(signal) + 1)
+        fused += 1.0 / (index.config.rrf_k + ranks)
+    best: list[str] = []
+    for i in np.argsort(-fused, kind="stable"):
+        if index.passages[i].article_id not in best:
+            best.append(index.passages[i].article_id)
+    return best[:k]
+
+
+def _random_index(n_articles: int, rng: np.random.Generator) -> KbIndex:
+    vocabulary = [f"term{i}" for i in range(400)]
+    passages, tokens = [], []
+    for a in range(n_articles):
+        for p in range(3):
+            words = list(rng.choice(vocabulary, size=12))
+            passages.append(KbPassage(f"a{a}", f"Article {a}", f"h{p}", " ".join(words), "en", p))
+            tokens.append(words)
+    vectors = rng.normal(size=(len(passages), 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return KbIndex(passages, tokens, vectors, KbConfig(), "test")
+
+
+def test_fusion_is_exact_while_the_kb_fits_the_candidate_window() -> None:
+    rng = np.random.default_rng(7)
+    index = _random_index(CANDIDATES // 3, rng)
+    for _ in range(20):
+        target = int(rng.integers(len(index.passages)))
+        query_tokens = list(rng.choice(index.tokens[target], size=4))
+        query_vector = rng.normal(size=16).astype(np.float32)  # unrelated: the two signals disagree
+        got = [hit.passage.article_id for hit in index.search_articles(query_tokens, query_vector, k=3)]
+        assert got == _exact_rrf(index, query_tokens, query_vector, 3)
+
+
+@pytest.mark.parametrize("n_articles", [200, 2000])
+def test_the_passage_best_on_both_signals_comes_first_in_a_large_kb(n_articles: int) -> None:
+    rng = np.random.default_rng(11)
+    index = _random_index(n_articles, rng)
+    for _ in range(20):
+        # A question close to one passage in words and meaning, as a real question to its article.
+        target = int(rng.integers(len(index.passages)))
+        query_vector = index.vectors[target] + rng.normal(scale=0.1, size=16).astype(np.float32)
+        hits = index.search_articles(index.tokens[target][:6], query_vector, k=3)
+        assert hits[0].passage == index.passages[target]
+        assert len({h.passage.article_id for h in hits}) == 3
+
+
+def test_search_keeps_to_the_query_language() -> None:
+    passages = [KbPassage("refunds", "Refunds", "", "Refunds take 5 days", "en", 0),
+                KbPassage("refunds_ru", "Возвраты", "", "Возврат занимает 5 дней", "ru", 0)]
+    vectors = np.eye(2, dtype=np.float32)
+    index = KbIndex(passages, [["refund", "day"], ["возврат", "день"]], vectors, KbConfig(), "test")
+    hits = index.search_articles(["возврат"], np.array([1.0, 0.0], dtype=np.float32), language="ru")
+    assert [h.passage.article_id for h in hits] == ["refunds_ru"]
+    assert index.search_articles([], np.array([1.0, 0.0], dtype=np.float32), language="en")[0].lexical == 0.0
