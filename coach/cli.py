@@ -322,7 +322,13 @@ def cmd_app(args: argparse.Namespace, config) -> int:  # noqa: ANN001
         env["COACH_CONFIG"] = args.config
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    return subprocess.call(command, env=env)
+    if os.name != "posix":
+        return subprocess.call(command, env=env)
+    # Replace this process, so stopping `coach app` (Ctrl-C, a service manager's SIGTERM)
+    # stops the server too instead of leaving an orphaned Streamlit behind.
+    sys.stdout.flush()
+    os.execve(sys.executable, command, env)
+    return EXIT_INTERNAL  # not reached
 
 
 if __name__ == "__main__":

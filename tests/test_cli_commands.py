@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,38 @@ def test_eval_prints_metrics_per_set(capsys, monkeypatch) -> None:
     assert main(["eval", "follow_through", "--data", "dev/follow_through/en"]) == 0
     out = capsys.readouterr().out
     assert "dev/follow_through/en" in out and "recall of kind open_promise" in out
+
+
+def test_stopping_coach_app_stops_the_streamlit_server(tmp_path: Path) -> None:
+    """`coach app` becomes the server: a SIGTERM to it leaves no orphaned Streamlit behind."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    env = {**os.environ, "COACH_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}"}
+    process = subprocess.Popen([sys.executable, "-m", "coach.cli", "app", "--port", str(port)], cwd=ROOT,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def answers() -> bool:
+        try:
+            urllib.request.urlopen(health, timeout=2)
+            return True
+        except OSError:
+            return False
+
+    try:
+        deadline = time.time() + 60
+        while not answers():
+            assert time.time() < deadline, "the app did not start"
+            time.sleep(0.5)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    time.sleep(1)
+    assert not answers(), "a Streamlit server outlived `coach app`"
