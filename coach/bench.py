@@ -1,23 +1,36 @@
 """``coach bench``: speed and memory of scoring and of the draft checker, on this machine.
 
-Numbers come from one run: cold start (models and KB index), warm end-to-end throughput on
-the sample transcripts replicated to the requested size, per-stage time, ``coach check``
-latency (median, p95) and peak memory. Timing belongs here, never in tests.
+One run measures, on transcripts replicated with variation (``coach.bench_corpus``) and read
+from and written to real files:
+- cold: models loaded and the KB index built from nothing, then the whole corpus scored;
+- warm in one process, stage by stage (reading, language, spaCy, encoder, each scorer, writing);
+- warm with the worker processes `coach score` uses (the headline throughput);
+- ``coach check`` latency, median and p95;
+- peak memory of all processes (PSS);
+- optionally, time against the number of replies and against the KB's size;
+- ConvoKit's politeness strategies on the same English replies, when the bench extra is installed.
+Timing belongs here, never in tests.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
-import resource
 import statistics
 import time
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
+from coach.bench_corpus import sized_kb, varied_copies, write_corpus
+from coach.bench_memory import MemorySampler, peak_rss_mb
 from coach.config import Config
 from coach.io import read_transcripts
+from coach.kb import load_kb
+from coach.parallel import resolve_workers
 from coach.types import Transcript
 
 DRAFTS = [
@@ -27,12 +40,78 @@ DRAFTS = [
     ("Заказ опоздал на час!", "Приносим извинения! Начислим 300 ₽ бонусов в течение 24 часов."),
     ("Сколько стоит подписка Plus?", "Plus стоит 299 ₽ в месяц или 2 990 ₽ в год."),
 ]
+#: ConvoKit parses with spaCy's dependency parser; more replies only lengthen the bench.
+CONVOKIT_REPLIES = 1000
 
 
-def _replicate(transcripts: list[Transcript], replies: int) -> list[Transcript]:
-    per = sum(len(t.agent_turn_indices()) for t in transcripts) or 1
-    copies = max(1, -(-replies // per))
-    return [replace(t, id=f"{t.id}~{i}") for i in range(copies) for t in transcripts]
+def _transcripts(path: Path) -> list[Transcript]:
+    return [t for t in read_transcripts([path]) if isinstance(t, Transcript)]
+
+
+def _forget_seen_texts(coach: Any) -> None:  # noqa: ANN401 - a Coach
+    """Each run meets new text as production would: no embeddings or values cached from before."""
+    from coach.values import _extract_values
+
+    coach.nlp.forget_texts()
+    _extract_values.cache_clear()
+
+
+def score_file(coach: Any, source: Path, target: Path, workers: int) -> tuple[int, float]:  # noqa: ANN401
+    """Score ``source`` into a JSONL report at ``target`` as ``coach score`` does: (replies, seconds)."""
+    from coach.report import write_report
+
+    _forget_seen_texts(coach)
+    start = time.perf_counter()
+    with target.open("w", encoding="utf-8") as out:
+        replies = write_report(coach.score_many(_stream(source), workers=workers), out, "jsonl",
+                               coach.config.enabled_dimensions())
+    return replies, time.perf_counter() - start
+
+
+def _stream(source: Path):  # noqa: ANN202 - a generator of transcripts
+    return (t for t in read_transcripts([source]) if isinstance(t, Transcript))
+
+
+def staged_run(coach: Any, source: Path, target: Path) -> dict[str, Any]:  # noqa: ANN401
+    """Score in this process, timing each stage; returns seconds per stage and replies/s."""
+    from coach.report import write_report
+
+    _forget_seen_texts(coach)
+    coach.nlp.timings = dict.fromkeys(coach.nlp.timings, 0.0)
+    encoded_before = coach.nlp.encoded_texts
+    stages: dict[str, float] = {"reading": 0.0}
+    results = []
+    stream = read_transcripts([source])
+    start = time.perf_counter()
+    while True:
+        t0 = time.perf_counter()
+        batch = [t for t in islice(stream, coach.config.batch_size) if isinstance(t, Transcript)]
+        stages["reading"] += time.perf_counter() - t0
+        if not batch:
+            break
+        results += [coach.score_analysis(a, timings=stages) for a in coach.nlp.analyze(batch)]
+    t0 = time.perf_counter()
+    with target.open("w", encoding="utf-8") as out:
+        replies = write_report(results, out, "jsonl", coach.config.enabled_dimensions())
+    stages["writing"] = time.perf_counter() - t0
+    seconds = time.perf_counter() - start
+    ordered = {"reading": stages.pop("reading"), **coach.nlp.timings, **stages}
+    return {"replies": replies, "seconds": round(seconds, 2), "replies_per_second": round(replies / seconds, 1),
+            "stage_seconds": {k: round(v, 2) for k, v in ordered.items()},
+            "texts_encoded": coach.nlp.encoded_texts - encoded_before}
+
+
+def check_latency(coach: Any, checks: int) -> dict[str, Any]:  # noqa: ANN401
+    """Milliseconds per ``coach check`` of a new draft (warm models), median and p95."""
+    latencies = []
+    for i in range(checks):
+        context, draft = DRAFTS[i % len(DRAFTS)]
+        t0 = time.perf_counter()
+        coach.check(f"{draft} ({i})", context=context)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    return {"median": round(statistics.median(latencies), 1),
+            "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1), "n": len(latencies)}
 
 
 def convokit_throughput(texts: list[str]) -> float | None:
@@ -55,76 +134,108 @@ def convokit_throughput(texts: list[str]) -> float | None:
     return round(len(texts) / (time.perf_counter() - start), 1)
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_bench(config: Config, data: str, kb: str | None, replies: int, checks: int) -> dict[str, Any]:
+def run_bench(config: Config, data: str, kb: str, replies: int, checks: int, workers: int | None = None,
+              scale: tuple[int, ...] = (), kb_sizes: tuple[int, ...] = ()) -> dict[str, Any]:
     """Measure and return the figures (also the JSON written by the command)."""
     from coach.pipeline import Coach
 
-    start = time.perf_counter()
-    coach = Coach(config, kb_path=kb)
-    transcripts = [t for t in read_transcripts([data]) if isinstance(t, Transcript)]
-    list(coach.score_many(transcripts[:2]))  # load the spaCy pipelines and warm the encoder
-    cold = time.perf_counter() - start
-    corpus = _replicate(transcripts, replies)
-    stages = {"nlp": 0.0, **{s.name: 0.0 for s in coach.scorers}}
-    scored = 0
-    start = time.perf_counter()
-    for index in range(0, len(corpus), config.batch_size):
-        batch = corpus[index:index + config.batch_size]
-        t0 = time.perf_counter()
-        analyses = coach.nlp.analyze(batch)
-        stages["nlp"] += time.perf_counter() - t0
-        for analysis in analyses:
-            for scorer in coach.scorers:
-                t0 = time.perf_counter()
-                scorer.score_conversation(analysis)
-                stages[scorer.name] += time.perf_counter() - t0
-            scored += len(analysis.transcript.agent_turn_indices())
-    warm = time.perf_counter() - start
-    latencies = []
-    for i in range(checks):
-        context, draft = DRAFTS[i % len(DRAFTS)]
-        t0 = time.perf_counter()
-        coach.check(f"{draft} ({i})", context=context)
-        latencies.append((time.perf_counter() - t0) * 1000)
-    latencies.sort()
-    peak = _peak_rss_mb()  # before ConvoKit and torch are loaded: coach's own peak
-    english = [t.turns[i].text for t in corpus if (t.language or "en") == "en" for i in t.agent_turn_indices()]
-    convokit = convokit_throughput(english[:scored]) if english else None
-    return {
-        "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine(),
-                    "cpus": __import__("os").cpu_count()},
-        "cold_start_s": round(cold, 2), "replies": scored, "conversations": len(corpus),
-        "warm_seconds": round(warm, 2), "replies_per_second": round(scored / warm, 1),
-        "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
-        "check_ms": {"median": round(statistics.median(latencies), 1),
-                     "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1), "n": len(latencies)},
-        "peak_rss_mb": round(peak, 1),
-        "convokit_politeness_replies_per_second": convokit,
-        "ratio_to_convokit": round(scored / warm / convokit, 2) if convokit else None,
-    }
+    workers = resolve_workers(config.workers if workers is None else workers)
+    samples = _transcripts(Path(data))
+    with TemporaryDirectory(prefix="coach-bench-") as tmp:
+        folder = Path(tmp)
+        config = replace(config, data_dir=str(folder))  # an empty index cache: the cold run builds it
+        corpus = [folder / f"corpus-{seed}.jsonl" for seed in (1, 2, 3)]
+        sizes = [write_corpus(varied_copies(samples, replies, seed), path) for seed, path in enumerate(corpus, 1)]
+        with MemorySampler() as memory:
+            start = time.perf_counter()
+            coach = Coach(config, kb_path=kb)  # builds the KB index, loading spaCy and the encoder
+            index_built = time.perf_counter() - start
+            scored, _ = score_file(coach, corpus[0], folder / "out.jsonl", workers)
+            total = time.perf_counter() - start
+            cold = {"seconds": round(total, 2), "kb_index_and_models_s": round(index_built, 2),
+                    "replies_per_second": round(scored / total, 1)}
+            staged = staged_run(coach, corpus[1], folder / "out.jsonl")
+            scored, seconds = score_file(coach, corpus[2], folder / "out.jsonl", workers)
+            check = check_latency(coach, checks)
+        result: dict[str, Any] = {
+            "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine(),
+                        "cpus": os.cpu_count(), "system": platform.system()},
+            "workers": workers, "replies": scored, "conversations": sizes[2][0], "cold": cold,
+            "cold_start_s": cold["kb_index_and_models_s"],
+            "warm_seconds": round(seconds, 2), "replies_per_second": round(scored / seconds, 1),
+            "one_process": {k: staged[k] for k in ("replies_per_second", "texts_encoded")},
+            "stage_seconds": staged["stage_seconds"], "check_ms": check,
+            "peak_memory_mb": round(memory.peak_mb, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
+            "scaling": [_scaling_run(coach, samples, n, folder, workers) for n in scale],
+            "kb_sizes": [_kb_size_run(coach, kb, n, corpus[1], folder) for n in kb_sizes],
+        }
+        english = [t.turns[i].text for t in _transcripts(corpus[1]) if (t.language or "en") == "en"
+                   for i in t.agent_turn_indices()]
+    convokit = convokit_throughput(english[:CONVOKIT_REPLIES]) if english else None
+    result["convokit_politeness_replies_per_second"] = convokit
+    result["ratio_to_convokit"] = round(result["replies_per_second"] / convokit, 2) if convokit else None
+    return result
 
 
-def _convokit_cell(result: dict[str, Any]) -> str:
-    speed = result["convokit_politeness_replies_per_second"]
-    return f"{speed} replies/s" if speed else "not installed (pip install -e '.[bench]')"
+def _scaling_run(coach: Any, samples: list[Transcript], replies: int, folder: Path,  # noqa: ANN401
+                 workers: int) -> dict[str, Any]:
+    source = folder / f"scale-{replies}.jsonl"
+    conversations, _ = write_corpus(varied_copies(samples, replies, seed=replies), source)
+    with MemorySampler() as memory:
+        scored, seconds = score_file(coach, source, folder / "out.jsonl", workers)
+    source.unlink()
+    return {"replies": scored, "conversations": conversations, "seconds": round(seconds, 1),
+            "replies_per_second": round(scored / seconds, 1), "peak_memory_mb": round(memory.peak_mb, 1)}
+
+
+def _kb_size_run(coach: Any, kb: str, articles: int, source: Path, folder: Path) -> dict[str, Any]:  # noqa: ANN401
+    """Build a KB of ``articles`` articles and score the same corpus against it, in one process."""
+    from coach.pipeline import Coach
+
+    base, _ = load_kb(kb)
+    path = folder / f"kb-{articles}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for article in sized_kb(base, articles):
+            out.write(json.dumps({"id": article.id, "title": article.title, "text": article.text,
+                                  "language": article.language}, ensure_ascii=False) + "\n")
+    start = time.perf_counter()
+    sized = Coach(coach.config, kb_path=path, nlp=coach.nlp)
+    build = time.perf_counter() - start
+    staged = staged_run(sized, source, folder / "out.jsonl")
+    return {"articles": articles, "passages": len(sized.kb.passages) if sized.kb else 0,
+            "index_build_s": round(build, 1), "seconds": staged["seconds"],
+            "replies_per_second": staged["replies_per_second"],
+            "correctness_s": staged["stage_seconds"].get("correctness")}
 
 
 def print_table(result: dict[str, Any]) -> None:
-    """The figures as a small table."""
-    rows = [("cold start (models, KB index)", f"{result['cold_start_s']} s"),
-            ("replies scored (warm)", f"{result['replies']} in {result['warm_seconds']} s"),
-            ("throughput, all dimensions", f"{result['replies_per_second']} replies/s"),
+    """The figures as small tables."""
+    speed = result["convokit_politeness_replies_per_second"]
+    rows = [("machine", f"{result['machine']['cpus']} CPUs, {result['machine']['processor']}, "
+                        f"Python {result['machine']['python']}"),
+            ("cold: KB index + models", f"{result['cold']['kb_index_and_models_s']} s"),
+            ("cold: first run, all dimensions", f"{result['cold']['replies_per_second']} replies/s"),
+            (f"warm, {result['workers']} worker(s)", f"{result['replies_per_second']} replies/s "
+                                                      f"({result['replies']} in {result['warm_seconds']} s)"),
+            ("warm, one process", f"{result['one_process']['replies_per_second']} replies/s"),
             *[(f"  stage: {k}", f"{v} s") for k, v in result["stage_seconds"].items()],
             ("coach check median / p95", f"{result['check_ms']['median']} / {result['check_ms']['p95']} ms"),
-            ("peak memory (RSS)", f"{result['peak_rss_mb']} MB"),
-            ("ConvoKit politeness strategies", _convokit_cell(result)),
+            ("peak memory, all processes", f"{result['peak_memory_mb']} MB"),
+            ("ConvoKit politeness strategies", f"{speed} replies/s" if speed else
+             "not installed (pip install -e '.[bench]')"),
             ("coach (4 dimensions) / ConvoKit", f"{result['ratio_to_convokit'] or '-'}")]
     for label, value in rows:
         print(f"{label:<34}{value}")
+    if result["scaling"]:
+        print("\nreplies   conversations   seconds   replies/s   peak memory MB")
+        for row in result["scaling"]:
+            print(f"{row['replies']:<10}{row['conversations']:<16}{row['seconds']:<10}"
+                  f"{row['replies_per_second']:<12}{row['peak_memory_mb']}")
+    if result["kb_sizes"]:
+        print("\nKB articles   passages   index build s   scoring s (1 process)   correctness s")
+        for row in result["kb_sizes"]:
+            print(f"{row['articles']:<14}{row['passages']:<11}{row['index_build_s']:<16}"
+                  f"{row['seconds']:<24}{row['correctness_s']}")
 
 
 def write(result: dict[str, Any], path: Path) -> None:

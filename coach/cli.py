@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("paths", nargs="+", metavar="PATH", help="transcript file or folder")
     score.add_argument("--kb", help="knowledge base: a folder of .md/.txt or a .json/.jsonl/.csv file")
     score.add_argument("--out", help="write the report to FILE instead of stdout")
+    add_workers_option(score)
     score.add_argument("--format", choices=["jsonl", "csv", "html"],
                        help="report format (default: from --out's extension, else jsonl)")
 
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("paths", nargs="+", metavar="PATH", help="transcript file or folder")
     importer.add_argument("--kb", help="knowledge base to check facts against")
     importer.add_argument("--db", help="SQLAlchemy URL (default: COACH_DATABASE_URL, config, data/coach.sqlite)")
+    add_workers_option(importer)
 
     user = commands.add_parser("user", help="manage app users (reviewer, trainer, agent, admin)")
     user.add_argument("action", choices=["add", "list", "remove", "seed-demo"],
@@ -129,12 +131,40 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--replies", type=int, default=1000, help="agent replies to score (default: 1000)")
     bench.add_argument("--checks", type=int, default=50, help="draft checks to time (default: 50)")
     bench.add_argument("--out", default="bench.json", help="JSON results file (default: bench.json)")
+    add_workers_option(bench)
+    bench.add_argument("--scale", type=_counts, default=(), metavar="N,N,...",
+                       help="also time N-reply runs end to end, with peak memory (e.g. 1000,10000,50000)")
+    bench.add_argument("--kb-sizes", type=_counts, default=(), metavar="N,N,...",
+                       help="also time scoring against KBs of N articles grown from --kb (e.g. 20,200,2000)")
 
     app = commands.add_parser("app", help="start the web app (same as streamlit run app.py)")
     app.add_argument("--port", type=int, default=8501)
     app.add_argument("--kb", help="knowledge base for the draft checker (default: kb)")
     app.add_argument("--db", help="SQLAlchemy URL of the store (default as for import)")
     return parser
+
+
+def add_workers_option(command: argparse.ArgumentParser) -> None:
+    """``--workers N``: scoring processes (default: the config's ``workers``, 0 = one per core)."""
+    command.add_argument("--workers", type=_non_negative, metavar="N",
+                         help="scoring processes: 0 = one per CPU core, at most 4 (default: config, 0)")
+
+
+def _non_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {number}")
+    return number
+
+
+def _counts(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, not {value!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive numbers, not {value!r}")
+    return counts
 
 
 def add_public_data_options(group: argparse._ArgumentGroup) -> None:
@@ -229,7 +259,8 @@ def cmd_score(args: argparse.Namespace, config) -> int:  # noqa: ANN001
             else:
                 yield item
 
-    results = _with_progress(coach.score_many(good_transcripts()), enabled=sys.stderr.isatty())
+    workers = config.workers if args.workers is None else args.workers
+    results = _with_progress(coach.score_many(good_transcripts(), workers=workers), enabled=sys.stderr.isatty())
     dimensions = config.enabled_dimensions()
     if args.out:
         target = Path(args.out)

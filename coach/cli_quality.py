@@ -107,7 +107,8 @@ def cmd_bench(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     """``coach bench``: print the figures and write them to JSON."""
     from coach.bench import print_table, run_bench, write
 
-    result = run_bench(config, args.data, args.kb, args.replies, args.checks)
+    result = run_bench(config, args.data, args.kb, args.replies, args.checks, workers=args.workers,
+                       scale=args.scale, kb_sizes=args.kb_sizes)
     print_table(result)
     write(result, Path(args.out))
     return EXIT_OK

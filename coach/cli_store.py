@@ -34,7 +34,9 @@ def cmd_import(args: argparse.Namespace, config) -> int:  # noqa: ANN001
             bar = bar or tqdm(unit=" conversations", file=sys.stderr, initial=done - 1)
             bar.update(1)
 
-    new, updated, _ = import_paths(factory, coach, args.paths, on_problem=problems.report, on_progress=progress)
+    workers = config.workers if args.workers is None else args.workers
+    new, updated, _ = import_paths(factory, coach, args.paths, on_problem=problems.report, on_progress=progress,
+                                   workers=workers)
     if bar is not None:
         bar.close()
     print(f"imported {new} new and {updated} updated conversation(s)")

@@ -57,6 +57,9 @@ class Config:
     languages: tuple[str, ...] = ("en", "ru")
     default_language: str = "en"
     batch_size: int = 64
+    #: Processes for batch scoring (`coach score`, `coach import`, `coach bench`): 0 = one per
+    #: CPU core (at most 4), 1 = in this process.
+    workers: int = 0
     #: Per agent id: ``experience_years`` (for Junior / Middle / Senior levels).
     agents: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Score lost per flag of each severity (a reply starts at 1.0 on every dimension).
@@ -101,6 +104,8 @@ def config_from_dict(data: dict[str, Any], source: str = "config") -> Config:
     if "penalties" in simple:
         simple["penalties"] = {**base.penalties, **simple["penalties"]}
     config = replace(base, dimensions=dims, kb=kb, **simple)
+    if not isinstance(config.workers, int) or config.workers < 0:
+        raise ConfigError(f"{source}: workers must be 0 (one per core) or a positive number of processes")
     for name, dim in config.dimensions.items():
         if not 0 <= dim.threshold <= 1 or dim.weight < 0:
             raise ConfigError(f"{source}: [dimensions.{name}] threshold must be in [0, 1], weight >= 0")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -95,6 +96,10 @@ class NlpToolkit:
         self._pipelines: dict[str, Language] = {}
         self._vector_cache: dict[str, np.ndarray] = {}
         self._cache_size = cache_size
+        #: Seconds spent per stage of ``analyze`` (language, spacy, encoder), for ``coach bench``.
+        self.timings: dict[str, float] = {"language": 0.0, "spacy": 0.0, "encoder": 0.0}
+        #: Texts the encoder actually ran on (cache misses).
+        self.encoded_texts = 0
 
     def pipeline(self, language: str) -> Language:
         """The spaCy pipeline for ``language``, loaded on first use."""
@@ -118,12 +123,17 @@ class NlpToolkit:
             backend._threadpool = None
         return use
 
+    def forget_texts(self) -> None:
+        """Drop the cached embeddings of texts seen so far (a benchmark's next run sees new data)."""
+        self._vector_cache.clear()
+
     def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         """Unit-length embeddings of ``texts``; repeated texts are encoded once."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._vector_cache))
         for start in range(0, len(missing), batch_size):
             chunk = missing[start : start + batch_size]
             vectors = np.asarray(self.encoder.encode(chunk), dtype=np.float32).reshape(len(chunk), -1)
+            self.encoded_texts += len(chunk)
             if len(self._vector_cache) + len(chunk) > self._cache_size:
                 self._vector_cache.clear()
             self._vector_cache.update(zip(chunk, vectors, strict=False))
@@ -137,15 +147,19 @@ class NlpToolkit:
 
     def analyze(self, transcripts: Sequence[Transcript]) -> list[Analysis]:
         """The NLP pass for a batch: one ``nlp.pipe`` per language, one encoder call."""
+        started = time.perf_counter()
         languages = [t.language or self.detect(t) for t in transcripts]
+        self.timings["language"] += time.perf_counter() - started
         by_language: dict[str, list[tuple[int, int]]] = {}
         for t_index, (transcript, language) in enumerate(zip(transcripts, languages, strict=False)):
             for turn_index in range(len(transcript.turns)):
                 by_language.setdefault(language, []).append((t_index, turn_index))
         docs: dict[tuple[int, int], Doc] = {}
+        started = time.perf_counter()
         for language, keys in by_language.items():
             texts = [transcripts[t].turns[i].text for t, i in keys]
             docs.update(zip(keys, self.docs(texts, language), strict=True))
+        self.timings["spacy"] += time.perf_counter() - started
         analyses = []
         to_encode: list[str] = []
         for t_index, (transcript, language) in enumerate(zip(transcripts, languages, strict=False)):
@@ -161,7 +175,9 @@ class NlpToolkit:
                     to_encode.append(turn.text)
             analyses.append(Analysis(transcript, language, tuple(turns), {}, self.encode))
         unique = list(dict.fromkeys(to_encode))
+        started = time.perf_counter()
         vectors = dict(zip(unique, self.encode(unique), strict=False))
+        self.timings["encoder"] += time.perf_counter() - started
         for analysis in analyses:
             analysis.vectors.update(vectors)
         return analyses

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
+from time import perf_counter
 
 from coach.config import Config
 from coach.errors import InputProblem
@@ -17,6 +18,8 @@ from coach.scorers.base import Resources, Scorer
 from coach.types import ConversationResult, DimensionScore, KbArticle, ReplyScore, Transcript, Turn
 
 log = logging.getLogger(__name__)
+#: Conversations scored in this process before workers are forked (loads the models they share).
+WARM_UP = 8
 
 
 class Coach:
@@ -46,22 +49,51 @@ class Coach:
         return [registry[name](self.config.dimensions[name], resources)
                 for name in self.config.enabled_dimensions()]
 
-    def score_many(self, transcripts: Iterable[Transcript]) -> Iterator[ConversationResult]:
-        """Score transcripts in batches; results come out in input order, lazily."""
+    def score_many(self, transcripts: Iterable[Transcript], workers: int = 1) -> Iterator[ConversationResult]:
+        """Score transcripts in batches; results come out in input order, lazily.
+
+        With ``workers`` > 1 (0 = one per core), batches after the first are scored in that
+        many forked processes. Keep the default of 1 inside a threaded server such as the app.
+        """
+        from coach.parallel import can_fork, resolve_workers, score_in_workers
+
+        workers = resolve_workers(workers)
         iterator = iter(transcripts)
-        while batch := list(islice(iterator, self.config.batch_size)):
-            for analysis in self.nlp.analyze(batch):
-                yield self.score_analysis(analysis)
+        parallel = workers > 1 and can_fork()
+        # With workers, this process scores only a few conversations itself, enough to load
+        # the models the forked workers then share; the rest is theirs.
+        first = list(islice(iterator, WARM_UP if parallel else self.config.batch_size))
+        if not first:
+            return
+        yield from self._score_batch(first)
+        batches: Iterator[list[Transcript]] = iter(lambda: list(islice(iterator, self.config.batch_size)), [])
+        if parallel:
+            ahead = list(islice(batches, 2))
+            batches = chain(ahead, batches)
+            if len(ahead) == 2:  # a single batch left is not worth starting a pool
+                yield from score_in_workers(self, batches, workers)
+                return
+        for batch in batches:
+            yield from self._score_batch(batch)
+
+    def _score_batch(self, batch: list[Transcript]) -> Iterator[ConversationResult]:
+        for analysis in self.nlp.analyze(batch):
+            yield self.score_analysis(analysis)
 
     def score(self, transcript: Transcript) -> ConversationResult:
         """Score one transcript."""
         return next(self.score_many([transcript]))
 
-    def score_analysis(self, analysis: Analysis, scorers: list[Scorer] | None = None) -> ConversationResult:
-        """Run every enabled scorer over an analysed transcript."""
+    def score_analysis(self, analysis: Analysis, scorers: list[Scorer] | None = None,
+                       timings: dict[str, float] | None = None) -> ConversationResult:
+        """Run every enabled scorer over an analysed transcript (adding each one's seconds to
+        ``timings`` when given, for ``coach bench``)."""
         per_scorer, summaries = [], {}
         for scorer in scorers or self.scorers:
+            started = perf_counter()
             scores, summary = scorer.score_conversation(analysis)
+            if timings is not None:
+                timings[scorer.name] = timings.get(scorer.name, 0.0) + perf_counter() - started
             per_scorer.append(scores)
             if summary is not None:
                 summaries[scorer.name] = summary

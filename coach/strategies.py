@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.regex_screen import RegexScreen
 from coach.scorers.markers import MarkerHit, find, markers_for
 
 STRATEGIES_FILE = Path(__file__).resolve().parent / "data" / "strategies.toml"
@@ -70,6 +71,11 @@ def feature_names() -> tuple[str, ...]:
     return (*(s.name for s in load_strategies()), "imperative_start", *(f"rude_{n}" for n in RUDENESS))
 
 
+@cache
+def _screen() -> RegexScreen:
+    return RegexScreen(p for strategy in load_strategies() for ps in strategy.patterns.values() for p in ps)
+
+
 def find_strategies(text: str, language: str,
                     imperative_spans: list[tuple[int, int]] | None = None) -> list[StrategyHit]:
     """Every strategy match in ``text`` (English patterns for languages other than Russian).
@@ -79,9 +85,12 @@ def find_strategies(text: str, language: str,
     """
     lang = "ru" if language == "ru" else "en"
     normalised = text.translate(_APOSTROPHES)
+    possible = _screen().candidates(normalised)
     hits = []
     for strategy in load_strategies():
         for pattern in strategy.patterns[lang]:
+            if pattern not in possible:
+                continue
             for match in pattern.finditer(normalised):
                 if match.end() > match.start():
                     hits.append(StrategyHit(strategy.name, match.start(), match.end(),

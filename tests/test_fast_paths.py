@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 import spacy
@@ -94,3 +97,55 @@ def test_search_keeps_to_the_query_language() -> None:
     hits = index.search_articles(["возврат"], np.array([1.0, 0.0], dtype=np.float32), language="ru")
     assert [h.passage.article_id for h in hits] == ["refunds_ru"]
     assert index.search_articles([], np.array([1.0, 0.0], dtype=np.float32), language="en")[0].lexical == 0.0
+
+
+class _Everything:
+    """A screen that lets every pattern run: the reference the real screen must agree with."""
+
+    def candidates(self, text: str) -> _Everything:
+        return self
+
+    def __contains__(self, pattern: object) -> bool:
+        return True
+
+
+def _sample_texts() -> list[tuple[str, str]]:
+    from coach.io import read_transcripts
+    from coach.types import Transcript
+
+    root = Path(__file__).resolve().parent.parent
+    return [(turn.text, t.language or "en") for t in read_transcripts([root / "transcripts", root / "dev" / "politeness", root / "dev" / "empathy"])
+            if isinstance(t, Transcript) for turn in t.turns]
+
+
+def test_screened_markers_and_strategies_match_running_every_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach import strategies
+    from coach.scorers import markers
+
+    texts = _sample_texts()
+    assert len(texts) > 1000
+    groups = [markers.markers_for(d, lang, kind=k) for d in ("politeness", "empathy", "follow_through")
+              for lang in ("en", "ru") for k in ("flag", "cue")]
+    screened = [(strategies.find_strategies(text, lang), [markers.find(g, text) for g in groups])
+                for text, lang in texts]
+    monkeypatch.setattr(strategies, "_screen", _Everything)
+    monkeypatch.setattr(markers, "_screen", _Everything)
+    reference = [(strategies.find_strategies(text, lang), [markers.find(g, text) for g in groups])
+                 for text, lang in texts]
+    assert screened == reference
+    assert sum(len(hits) for hits, _ in screened) > 1000  # the texts do exercise the patterns
+
+
+@pytest.mark.parametrize(("pattern", "flags", "expected"), [
+    (r"\b(?:frustrat\w*|angry)\b", re.IGNORECASE, {"frustrat", "angry"}),
+    (r"\b(?:might|may) (?:be|want)\b", 0, {"ight", "ay"}),  # the parser factors out the "m"
+    (r"(?:^|(?<=[.!?] ))(?:Sorry|Apologies)", 0, {"sorry", "apologies"}),
+    (r"not my (?:problem|job)", re.IGNORECASE, {"not my "}),
+    (r"[!?]{2,}", 0, None),  # no literal is needed: the pattern always runs
+    (r"(?:x)?yes", 0, {"yes"}),
+])
+def test_required_literals(pattern: str, flags: int, expected: set[str] | None) -> None:
+    from coach.regex_screen import required_literals
+
+    found = required_literals(pattern, flags)
+    assert (None if found is None else set(found)) == expected

@@ -111,3 +111,22 @@ def build_transcript(raw: Any, source: str) -> Transcript:
         extra={k: v for k, v in raw.items() if k not in TRANSCRIPT_FIELDS},
         source=source,
     )
+
+
+def transcript_record(transcript: Transcript) -> dict:
+    """The transcript as a contract object, unknown fields included (nothing is dropped)."""
+    turns = []
+    for turn in transcript.turns:
+        item = {"speaker": turn.speaker, "text": turn.text, **turn.extra}
+        if turn.time:
+            item["time"] = turn.time
+        if turn.author:
+            item["author"] = turn.author
+        turns.append(item)
+    record = {"id": transcript.id, **transcript.extra, "turns": turns}
+    for key in ("language", "channel", "agent"):
+        if getattr(transcript, key):
+            record[key] = getattr(transcript, key)
+    if transcript.meta:
+        record["meta"] = transcript.meta
+    return record

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from coach.regex_screen import RegexScreen
+
 MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "markers.toml"
 #: Typographic apostrophes become ASCII ones (same length, so offsets stay valid).
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -67,12 +69,20 @@ def markers_for(dimension: str, language: str, kind: str | None = None, name: st
     return own or [m for m in pool if m.lang == "en"]
 
 
+@cache
+def _screen() -> RegexScreen:
+    return RegexScreen(p for marker in load_markers() for p in marker.patterns)
+
+
 def find(markers: list[Marker], text: str) -> list[MarkerHit]:
     """Every non-overlapping match of ``markers`` in ``text``, in text order."""
     normalised = text.translate(_APOSTROPHES)
+    possible = _screen().candidates(normalised)
     hits: list[MarkerHit] = []
     for marker in markers:
         for pattern in marker.patterns:
+            if pattern not in possible:
+                continue
             for match in pattern.finditer(normalised):
                 if match.end() > match.start():
                     hits.append(MarkerHit(marker, match.start(), match.end(), text[match.start():match.end()]))

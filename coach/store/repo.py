@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach import __version__
+from coach.io.records import transcript_record
 from coach.store.models import Conversation, Decision, FlagRow, ScoreRow, ScoreRun, TurnRow, User
 from coach.types import ConversationResult, Flag, Transcript
 
@@ -29,25 +30,6 @@ def model_version(root: Path | None = None) -> str:
             if file.is_file() and file.suffix in (".toml", ".json"):
                 digest.update(file.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
-
-
-def transcript_record(transcript: Transcript) -> dict:
-    """The transcript as a contract object, unknown fields included (nothing is dropped)."""
-    turns = []
-    for turn in transcript.turns:
-        item = {"speaker": turn.speaker, "text": turn.text, **turn.extra}
-        if turn.time:
-            item["time"] = turn.time
-        if turn.author:
-            item["author"] = turn.author
-        turns.append(item)
-    record = {"id": transcript.id, **transcript.extra, "turns": turns}
-    for key in ("language", "channel", "agent"):
-        if getattr(transcript, key):
-            record[key] = getattr(transcript, key)
-    if transcript.meta:
-        record["meta"] = transcript.meta
-    return record
 
 
 def flag_key(conversation_id: str, turn: int, flag: Flag) -> str:
@@ -165,9 +147,12 @@ def visible_conversations(session: Session, user: User) -> list[Conversation]:
 
 def import_paths(factory: sessionmaker[Session], coach, paths: Iterable[str | Path],  # noqa: ANN001 - a Coach
                  on_problem: Callable[[object], None] | None = None,
-                 on_progress: Callable[[int], None] | None = None) -> tuple[int, int, int]:
+                 on_progress: Callable[[int], None] | None = None, workers: int = 1) -> tuple[int, int, int]:
     """Read, score and store transcripts under one run; bad files and records are reported
-    through ``on_problem`` and skipped. Returns (new, updated, problems)."""
+    through ``on_problem`` and skipped. Returns (new, updated, problems).
+
+    ``workers`` scoring processes (see ``Coach.score_many``); storing stays in this process.
+    """
     from coach.errors import InputProblem
     from coach.io import read_transcripts
 
@@ -185,7 +170,7 @@ def import_paths(factory: sessionmaker[Session], coach, paths: Iterable[str | Pa
 
     run_id = start_run(factory, model_version())
     new = updated = 0
-    for done, result in enumerate(coach.score_many(good()), 1):
+    for done, result in enumerate(coach.score_many(good(), workers=workers), 1):
         if save_result(factory, run_id, result):
             updated += 1
         else:
