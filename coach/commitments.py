@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -178,13 +179,17 @@ def _customer_lemmas(analysis: Analysis, index: int) -> set[str]:
     for turn in reversed(analysis.turns[:index]):
         if turn.speaker == "agent":
             break
-        if turn.speaker != "customer":
-            continue
-        if analysis.language == "ru":
-            lemmas.update(parse_word(w)[0].normal_form for w in re.findall(r"[а-яё]+", turn.text.lower()))
-        else:
-            lemmas.update(t.lemma_.lower() for t in turn.doc if t.tag_.startswith("VB"))
+        if turn.speaker == "customer":
+            lemmas |= _verb_lemmas(turn, analysis.language)
     return lemmas
+
+
+@lru_cache(maxsize=4096)
+def _verb_lemmas(turn: TurnAnalysis, language: str) -> frozenset[str]:
+    # Each agent turn after a customer message asks again; walking the tokens once is enough.
+    if language == "ru":
+        return frozenset(parse_word(w)[0].normal_form for w in re.findall(r"[а-яё]+", turn.text.lower()))
+    return frozenset(t.lemma_.lower() for t in turn.doc if t.tag_.startswith("VB"))
 
 
 def _spans(turn: TurnAnalysis) -> list:

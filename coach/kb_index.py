@@ -14,11 +14,10 @@ import numpy as np
 
 from coach.config import KbConfig
 from coach.kb import split_passages
+from coach.nlp import lexical_tokens
 from coach.types import KbArticle, KbPassage
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
-
     from coach.nlp import NlpToolkit
 
 log = logging.getLogger(__name__)
@@ -34,15 +33,6 @@ class Hit:
     score: float
     similarity: float
     lexical: float
-
-
-def lexical_tokens(doc: Doc | Span) -> list[str]:
-    """Lower-cased lemmas of content words and numbers: the BM25 vocabulary."""
-    return [
-        (t.lemma_ or t.text).lower()
-        for t in doc
-        if (t.is_alpha and not t.is_stop) or t.like_num
-    ]
 
 
 def kb_hash(articles: list[KbArticle], config: KbConfig) -> str:

@@ -20,7 +20,7 @@ from coach.types import Transcript
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
 log = logging.getLogger(__name__)
 ENCODER_DIM = 512
@@ -50,6 +50,18 @@ class TurnAnalysis:
     text: str
     doc: Doc
     sentences: tuple[Sentence, ...]
+
+    @cached_property
+    def _content_words(self) -> tuple[tuple[int, int, str], ...]:
+        # (start, end, lemma) once per turn: scorers ask for a turn's or a sentence's content
+        # words many times, and walking spaCy tokens is the costly part.
+        return tuple((t.idx, t.idx + len(t), lexical_form(t)) for t in self.doc if is_content_word(t))
+
+    def content_words(self, start: int = 0, end: int | None = None) -> list[str]:
+        """``lexical_tokens`` of the turn, or of the tokens overlapping characters
+        ``[start, end)`` (as ``doc.char_span(start, end, alignment_mode="expand")``)."""
+        end = len(self.text) if end is None else end
+        return [w for first, last, w in self._content_words if first < end and last > start]
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,21 @@ class NlpToolkit:
         """Detect a transcript's language from its turns' text."""
         text = " ".join(turn.text for turn in transcript.turns)[:DETECT_CHARS]
         return detect_language(text, default=self.default_language)
+
+
+def is_content_word(token: Token) -> bool:
+    """Content words and numbers: what lexical search and word overlap look at."""
+    return (token.is_alpha and not token.is_stop) or token.like_num
+
+
+def lexical_form(token: Token) -> str:
+    """A token's lower-cased lemma (its text where it has none)."""
+    return (token.lemma_ or token.text).lower()
+
+
+def lexical_tokens(doc: Doc | Span) -> list[str]:
+    """Lower-cased lemmas of content words and numbers: the BM25 vocabulary."""
+    return [lexical_form(t) for t in doc if is_content_word(t)]
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:

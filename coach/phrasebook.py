@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from coach.regex_screen import RegexScreen
 from coach.types import Suggestion
 
 PHRASEBOOK_FILE = Path(__file__).resolve().parent / "data" / "phrasebook.toml"
@@ -53,12 +54,23 @@ def phrases(situation: str, language: str) -> list[Phrase]:
     return [p for p in _load()[0] if p.situation == situation and p.lang == lang]
 
 
+@cache
+def _screen() -> RegexScreen:
+    return RegexScreen(p for _, patterns in _load()[1] for ps in patterns.values() for p in ps)
+
+
+def _cue_counts(text: str, language: str) -> list[tuple[str, int]]:
+    """Per situation, in file order, how many of its cues ``text`` contains."""
+    lang = "ru" if language == "ru" else "en"
+    possible = _screen().candidates(text)
+    return [(situation, sum(len(p.findall(text)) for p in patterns[lang] if p in possible))
+            for situation, patterns in _load()[1]]
+
+
 def customer_situation(text: str, language: str) -> str:
     """The situation a customer message describes (most cue matches; ties: file order)."""
-    lang = "ru" if language == "ru" else "en"
     best, best_count = FALLBACK_SITUATION, 0
-    for situation, patterns in _load()[1]:
-        count = sum(len(p.findall(text)) for p in patterns[lang])
+    for situation, count in _cue_counts(text, language):
         if count > best_count:
             best, best_count = situation, count
     return best
@@ -66,8 +78,7 @@ def customer_situation(text: str, language: str) -> str:
 
 def situation_cue_count(text: str, language: str) -> int:
     """How many situation cues of any kind a customer message contains."""
-    lang = "ru" if language == "ru" else "en"
-    return sum(len(p.findall(text)) for _, patterns in _load()[1] for p in patterns[lang])
+    return sum(count for _, count in _cue_counts(text, language))
 
 
 def _stems(text: str) -> set[str]:

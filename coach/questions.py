@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from coach.commitments import best_similarity
-from coach.kb_index import lexical_tokens
 from coach.nlp import Analysis, Sentence, TurnAnalysis
 from coach.values import extract_values
 
@@ -68,8 +67,7 @@ def customer_questions(turn: TurnAnalysis) -> list[Sentence]:
 
 def content_words(turn: TurnAnalysis, sentence: Sentence) -> set[str]:
     """Lemmas of a sentence's content words, without the generic ones."""
-    span = turn.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-    return {w for w in (lexical_tokens(span) if span is not None else []) if w not in GENERIC and not w.isdigit()}
+    return {w for w in turn.content_words(sentence.start, sentence.end) if w not in GENERIC and not w.isdigit()}
 
 
 def addressed(question: Sentence, turn: TurnAnalysis, replies: list[TurnAnalysis], analysis: Analysis,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coach.kb_index import Hit, KbIndex, lexical_tokens
+from coach.kb_index import Hit, KbIndex
 from coach.nlp import Analysis
 
 #: Weight of the customer's latest message against the earlier ones in the query vector.
@@ -28,7 +28,7 @@ def conversation_query(analysis: Analysis, index: int, extra: str | None = None)
     earlier = [t for t in customer if t.index < latest_start]
     tokens: list[str] = []
     for turn in customer:
-        tokens.extend(lexical_tokens(turn.doc))
+        tokens.extend(turn.content_words())
     latest_vectors = [analysis.vector(t.text) for t in latest]
     if extra:
         latest_vectors.append(analysis.vector(extra))

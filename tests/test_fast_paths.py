@@ -119,21 +119,25 @@ def _sample_texts() -> list[tuple[str, str]]:
 
 
 def test_screened_markers_and_strategies_match_running_every_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
-    from coach import strategies
+    from coach import phrasebook, strategies
     from coach.scorers import markers
 
     texts = _sample_texts()
     assert len(texts) > 1000
     groups = [markers.markers_for(d, lang, kind=k) for d in ("politeness", "empathy", "follow_through")
               for lang in ("en", "ru") for k in ("flag", "cue")]
-    screened = [(strategies.find_strategies(text, lang), [markers.find(g, text) for g in groups])
+
+    def everything_found() -> list:
+        return [(strategies.find_strategies(text, lang), [markers.find(g, text) for g in groups],
+                 phrasebook.customer_situation(text, lang), phrasebook.situation_cue_count(text, lang))
                 for text, lang in texts]
-    monkeypatch.setattr(strategies, "_screen", _Everything)
-    monkeypatch.setattr(markers, "_screen", _Everything)
-    reference = [(strategies.find_strategies(text, lang), [markers.find(g, text) for g in groups])
-                 for text, lang in texts]
+
+    screened = everything_found()
+    for module in (strategies, markers, phrasebook):
+        monkeypatch.setattr(module, "_screen", _Everything)
+    reference = everything_found()
     assert screened == reference
-    assert sum(len(hits) for hits, _ in screened) > 1000  # the texts do exercise the patterns
+    assert sum(len(found[0]) for found in screened) > 1000  # the texts do exercise the patterns
 
 
 @pytest.mark.parametrize(("pattern", "flags", "expected"), [

@@ -30,7 +30,7 @@ from coach.grounding import (
     menu_paths,
     path_supported,
 )
-from coach.kb_index import Hit, lexical_tokens
+from coach.kb_index import Hit
 from coach.nlp import Analysis, Sentence, TurnAnalysis
 from coach.retrieval import retrieve_for_reply
 from coach.scorers import register
@@ -160,8 +160,7 @@ class CorrectnessScorer(Scorer):
         """Articles for the claim on its own, and for the claim in the conversation's context."""
         kb = self.resources.kb
         assert kb is not None
-        span = turn.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        tokens = lexical_tokens(span) if span is not None else []
+        tokens = turn.content_words(sentence.start, sentence.end)
         claim_hits = kb.search_articles(tokens, analysis.vector(sentence.text), analysis.language, k=SUPPORT_ARTICLES)
         conversation_hits = retrieve_for_reply(kb, analysis, turn.index, k=SUPPORT_ARTICLES,
                                                extra=sentence.text, extra_tokens=tokens)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -61,12 +62,13 @@ def load_markers(path: Path = MARKERS_FILE) -> tuple[Marker, ...]:
     return tuple(markers)
 
 
-def markers_for(dimension: str, language: str, kind: str | None = None, name: str | None = None) -> list[Marker]:
+@cache
+def markers_for(dimension: str, language: str, kind: str | None = None, name: str | None = None) -> tuple[Marker, ...]:
     """Markers of a dimension for ``language`` (English ones when the language has none)."""
     pool = [m for m in load_markers() if m.dimension == dimension
             and (kind is None or m.kind == kind) and (name is None or m.name == name)]
-    own = [m for m in pool if m.lang == language]
-    return own or [m for m in pool if m.lang == "en"]
+    own = tuple(m for m in pool if m.lang == language)
+    return own or tuple(m for m in pool if m.lang == "en")
 
 
 @cache
@@ -74,7 +76,7 @@ def _screen() -> RegexScreen:
     return RegexScreen(p for marker in load_markers() for p in marker.patterns)
 
 
-def find(markers: list[Marker], text: str) -> list[MarkerHit]:
+def find(markers: Sequence[Marker], text: str) -> list[MarkerHit]:
     """Every non-overlapping match of ``markers`` in ``text``, in text order."""
     normalised = text.translate(_APOSTROPHES)
     possible = _screen().candidates(normalised)
