@@ -65,7 +65,7 @@ class KbIndex:
         self._bm25 = bm25s.BM25(method="robertson")
         self._bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
         self._article_of = np.array([p.article_id for p in passages], dtype=object)
-        self._masks: dict[str | None, np.ndarray] = {}
+        self._subsets: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def build(cls, articles: list[KbArticle], nlp: NlpToolkit, config: KbConfig,
@@ -107,12 +107,14 @@ class KbIndex:
         passages = [KbPassage(**p) for p in data["passages"]]
         return cls(passages, data["tokens"], np.load(folder / "vectors.npy"), config, content_hash)
 
-    def _allowed(self, language: str | None) -> np.ndarray:
-        """Mask of the passages a query in ``language`` may retrieve (computed once per language)."""
-        if language not in self._masks:
-            self._masks[language] = np.array([language is None or language not in self.languages
-                                              or p.language == language for p in self.passages])
-        return self._masks[language]
+    def _subset(self, language: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """The passages a query in ``language`` may retrieve and their vectors (once per language)."""
+        if language not in self._subsets:
+            allowed = np.array([language is None or language not in self.languages or p.language == language
+                                for p in self.passages], dtype=bool)
+            indices = np.flatnonzero(allowed)
+            self._subsets[language] = (indices, np.ascontiguousarray(self.vectors[indices]))
+        return self._subsets[language]
 
     def search(self, query_tokens: list[str], query_vector: np.ndarray, language: str | None = None,
                k: int | None = None) -> list[Hit]:
@@ -123,8 +125,8 @@ class KbIndex:
         """
         k = k or self.config.top_k
         order, fused, similarity, lexical = self._fuse(query_tokens, query_vector, language)
-        return [Hit(self.passages[i], float(fused[i]), float(similarity[i]), float(lexical[i]))
-                for i in order[:k]]
+        return [Hit(self.passages[i], float(f), float(s), float(x))
+                for i, f, s, x in zip(order[:k], fused, similarity, lexical, strict=False)]
 
     def search_articles(self, query_tokens: list[str], query_vector: np.ndarray,
                         language: str | None = None, k: int | None = None) -> list[Hit]:
@@ -132,39 +134,38 @@ class KbIndex:
         k = k or self.config.top_k
         order, fused, similarity, lexical = self._fuse(query_tokens, query_vector, language)
         best: dict[str, Hit] = {}
-        for i in order:
+        for position, i in enumerate(order):
             article_id = self._article_of[i]
             if article_id not in best:
-                best[article_id] = Hit(self.passages[i], float(fused[i]), float(similarity[i]), float(lexical[i]))
+                best[article_id] = Hit(self.passages[i], float(fused[position]), float(similarity[position]),
+                                       float(lexical[position]))
                 if len(best) == k:
                     break
         return list(best.values())
 
     def _fuse(self, query_tokens: list[str], query_vector: np.ndarray,
               language: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Candidate passages in fused order, with the fused, cosine and BM25 score arrays.
+        """Candidate passage indices in fused order, with their fused, cosine and BM25 scores.
 
         Each signal contributes its top ``CANDIDATES`` allowed passages; a passage outside one
         list counts as ranked just below it. Up to that many passages the fusion is exact, and
         past it the cost grows with the candidates, not with the KB (no full sort per query).
         """
-        n = len(self.passages)
-        empty = np.zeros(n)
-        if not n:
+        indices, vectors = self._subset(language)
+        if not len(indices):
+            empty = np.zeros(0)
             return np.zeros(0, dtype=int), empty, empty, empty
-        allowed = self._allowed(language)
-        similarity = self.vectors @ query_vector
-        lexical = self._bm25.get_scores(query_tokens) if query_tokens else empty
-        fused = np.zeros(n)
+        similarity = vectors @ query_vector
+        lexical = (self._bm25.get_scores(query_tokens)[indices] if query_tokens
+                   else np.zeros(len(indices), dtype=np.float32))
+        fused = np.zeros(len(indices))
         for signal in (similarity, lexical):
-            masked = np.where(allowed, signal, -np.inf)
-            top = _top_indices(masked, CANDIDATES)
-            ranks = np.full(n, len(top) + 1.0)
+            top = _top_indices(signal, CANDIDATES)
+            ranks = np.full(len(indices), len(top) + 1.0)
             ranks[top] = np.arange(1, len(top) + 1)
             fused += 1.0 / (self.config.rrf_k + ranks)
-        candidates = np.flatnonzero(allowed)
-        candidates = candidates[_top_indices(fused[candidates], 2 * CANDIDATES)]
-        return candidates, fused, similarity, lexical
+        order = _top_indices(fused, 2 * CANDIDATES)
+        return indices[order], fused[order], similarity[order], lexical[order]
 
 
 #: How many passages each retrieval signal ranks exactly for fusion.
@@ -172,12 +173,12 @@ CANDIDATES = 200
 
 
 def _top_indices(values: np.ndarray, limit: int) -> np.ndarray:
-    """Indices of the ``limit`` largest finite values, largest first (ties keep index order)."""
-    finite = np.flatnonzero(np.isfinite(values))
-    if len(finite) > limit:
-        finite = finite[np.argpartition(-values[finite], limit - 1)[:limit]]
+    """Indices of the ``limit`` largest values, largest first (ties keep index order)."""
+    if len(values) <= limit:
+        return np.argsort(-values, kind="stable")
+    top = np.argpartition(-values, limit - 1)[:limit]
     # lexsort's last key is primary: descending value, then ascending index for stable ties.
-    return finite[np.lexsort((finite, -values[finite]))]
+    return top[np.lexsort((top, -values[top]))]
 
 
 def _passage_text(passage: KbPassage) -> str:
