@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -184,12 +183,14 @@ def _customer_lemmas(analysis: Analysis, index: int) -> set[str]:
     return lemmas
 
 
-@lru_cache(maxsize=4096)
 def _verb_lemmas(turn: TurnAnalysis, language: str) -> frozenset[str]:
     # Each agent turn after a customer message asks again; walking the tokens once is enough.
-    if language == "ru":
-        return frozenset(parse_word(w)[0].normal_form for w in re.findall(r"[а-яё]+", turn.text.lower()))
-    return frozenset(t.lemma_.lower() for t in turn.doc if t.tag_.startswith("VB"))
+    def compute() -> frozenset[str]:
+        if language == "ru":
+            return frozenset(parse_word(w)[0].normal_form for w in re.findall(r"[а-яё]+", turn.text.lower()))
+        return frozenset(t.lemma_.lower() for t in turn.doc if t.tag_.startswith("VB"))
+
+    return turn.remember(f"verb_lemmas:{language}", compute)
 
 
 def _spans(turn: TurnAnalysis) -> list:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 ENCODER_DIM = 512
 #: How much of a conversation language detection reads: enough to decide, cheap on long logs.
 DETECT_CHARS = 3000
@@ -56,6 +57,17 @@ class TurnAnalysis:
         # (start, end, lemma) once per turn: scorers ask for a turn's or a sentence's content
         # words many times, and walking spaCy tokens is the costly part.
         return tuple((t.idx, t.idx + len(t), lexical_form(t)) for t in self.doc if is_content_word(t))
+
+    def remember(self, key: str, compute: Callable[[], T]) -> T:
+        """A value derived from this turn, computed on first use and kept as long as the turn.
+
+        Scorers share derived values this way instead of module caches keyed by turn, which
+        would keep old turns' spaCy docs alive across a whole run.
+        """
+        memo = self.__dict__.setdefault("_memo", {})  # frozen: the instance dict is written directly
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def content_words(self, start: int = 0, end: int | None = None) -> list[str]:
         """``lexical_tokens`` of the turn, or of the tokens overlapping characters
@@ -103,7 +115,7 @@ class Analysis:
 class NlpToolkit:
     """Lazily loaded spaCy pipelines and the multilingual sentence encoder."""
 
-    def __init__(self, default_language: str = "en", cache_size: int = 50_000) -> None:
+    def __init__(self, default_language: str = "en", cache_size: int = 20_000) -> None:
         self.default_language = default_language
         self._pipelines: dict[str, Language] = {}
         self._vector_cache: dict[str, np.ndarray] = {}
@@ -287,7 +299,7 @@ def _morph():  # noqa: ANN202 - pymorphy3 has no stubs
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def parse_word(word: str) -> tuple:
     """pymorphy3's parses of a Russian word, cached: dictionary look-ups dominate Russian scoring."""
     return tuple(_morph().parse(word))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -76,13 +75,13 @@ def row_for(embedding: np.ndarray, hits: list[StrategyHit], text: str,
                            np.asarray(context, dtype=np.float32)])
 
 
-@lru_cache(maxsize=1024)
 def turn_strategies(turn: TurnAnalysis, language: str) -> tuple[StrategyHit, ...]:
     """Every strategy in a turn, imperative sentences included (from the pass's spaCy doc).
 
-    Cached: the politeness and empathy scorers both read a turn's strategies.
+    Found once per turn: the politeness and empathy scorers both read a turn's strategies.
     """
-    return tuple(find_strategies(turn.text, language, imperative_sentences(turn.doc, language, parse_word)))
+    return turn.remember(f"strategies:{language}", lambda: tuple(
+        find_strategies(turn.text, language, imperative_sentences(turn.doc, language, parse_word))))
 
 
 def sentence_features(analysis: Analysis, turn: TurnAnalysis) -> list[SentenceFeatures]:
