@@ -52,6 +52,11 @@ def _stem(word: str) -> str:
     return word.lower()[:5]
 
 
+def _statements_in(index: StatementIndex, language: str) -> list[tuple[Statement, str]]:
+    """The KB's statements in ``language`` (all of them when the KB has none in it)."""
+    return index.lowered.get(language) or [pair for pairs in index.lowered.values() for pair in pairs]
+
+
 def check_mention(mention: Mention, index: StatementIndex, articles: list[str], language: str,
                   anchor: Statement | None) -> Statement | None:
     """The KB statement the named thing contradicts, or None when the KB supports it.
@@ -59,10 +64,8 @@ def check_mention(mention: Mention, index: StatementIndex, articles: list[str], 
     ``anchor`` is the statement cited when the KB never names the thing at all.
     """
     name = ALIASES.get(mention.text.lower(), mention.text)
-    stem = _stem(name)
-    pool = [s for aid, group in index.by_article.items() if aid.endswith("_ru") == (language == "ru")
-            for s in group]
-    named = [s for s in pool if stem in s.text.lower() or name.lower() in s.text.lower()]
+    stem, lowered = _stem(name), name.lower()
+    named = [s for s, text in _statements_in(index, language) if stem in text or lowered in text]
     if named and all(is_negated(s.text) for s in named):
         return named[0]
     if named:

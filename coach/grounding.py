@@ -79,12 +79,15 @@ class StatementIndex:
 
     def __init__(self, kb: KbIndex, nlp: NlpToolkit) -> None:
         self.by_article: dict[str, list[Statement]] = {}
+        #: Per language, every statement with its lower-cased text (for names the KB mentions).
+        self.lowered: dict[str, list[tuple[Statement, str]]] = {}
         for passage in kb.passages:
             for text in split_statements(passage.text):
-                self.by_article.setdefault(passage.article_id, []).append(
-                    Statement(passage.article_id, passage.title, text, passage.text))
-        texts = [s.text for group in self.by_article.values() for s in group]
-        self.vectors = dict(zip(texts, nlp.encode(texts), strict=True))
+                statement = Statement(passage.article_id, passage.title, text, passage.text)
+                self.by_article.setdefault(passage.article_id, []).append(statement)
+                self.lowered.setdefault(passage.language, []).append((statement, text.lower()))
+        texts = list(dict.fromkeys(s.text for group in self.by_article.values() for s in group))
+        self.vectors = dict(zip(texts, kb.cached_vectors("statements", texts, nlp), strict=True))
         self.paths = {aid: {_norm_path(m.group(0)) for s in group for m in MENU_PATH.finditer(s.text)}
                       for aid, group in self.by_article.items()}
         self.contacts = {aid: {_norm_contact(m.group(0)) for s in group for m in CONTACT.finditer(s.text)}

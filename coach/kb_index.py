@@ -66,6 +66,8 @@ class KbIndex:
         self._bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
         self._article_of = np.array([p.article_id for p in passages], dtype=object)
         self._subsets: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
+        #: Where this index is cached (set by ``build``); derived data is cached beside it.
+        self.cache_folder: Path | None = None
 
     @classmethod
     def build(cls, articles: list[KbArticle], nlp: NlpToolkit, config: KbConfig,
@@ -75,7 +77,9 @@ class KbIndex:
         folder = Path(cache_dir) / f"kb-{content_hash}" if cache_dir else None
         if folder and (folder / "vectors.npy").is_file():
             try:
-                return cls._load(folder, config, content_hash)
+                index = cls._load(folder, config, content_hash)
+                index.cache_folder = folder
+                return index
             except (OSError, ValueError, KeyError) as exc:
                 log.warning("KB cache %s unreadable (%s); rebuilding", folder, exc)
         passages = [p for article in articles for p in split_passages(article, config.max_passage_chars)]
@@ -89,7 +93,27 @@ class KbIndex:
         index = cls(passages, tokens, vectors, config, content_hash)
         if folder:
             index._save(folder)
+            index.cache_folder = folder
         return index
+
+    def cached_vectors(self, name: str, texts: list[str], nlp: NlpToolkit) -> np.ndarray:
+        """Embeddings of ``texts`` derived from this KB (its statements, say), kept in the index's
+        cache folder under ``name`` so a later run or a worker process does not encode them again."""
+        digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:20]
+        path = self.cache_folder / f"{name}-{digest}.npy" if self.cache_folder else None
+        if path is not None and path.is_file():
+            try:
+                vectors = np.load(path)
+                if vectors.shape[0] == len(texts):
+                    return vectors
+            except (OSError, ValueError) as exc:
+                log.warning("cached %s unreadable (%s); encoding again", path, exc)
+        vectors = nlp.encode(texts)
+        if path is not None:
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, vectors)
+            tmp.replace(path)
+        return vectors
 
     def _save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

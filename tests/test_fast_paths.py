@@ -171,3 +171,50 @@ def test_english_pipeline_tags_and_lemmas_match_spacys_attribute_ruler() -> None
     got, expected = annotations(ours), annotations(reference)
     assert len(got) > 20_000
     assert got == expected
+
+
+class _CountingEncoder:
+    """Stands in for the NLP toolkit where only ``encode`` is used; counts what it encodes."""
+
+    def __init__(self) -> None:
+        self.encoded = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.encoded += len(texts)
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+def _payment_kb(tmp_path: Path) -> KbIndex:
+    passages = [KbPassage("payment", "Payment", "", "We accept Visa and Mastercard. Cash is not accepted.", "en", 0),
+                KbPassage("oplata", "Оплата", "", "Принимаем карты Мир и Visa. Наличными оплатить нельзя.", "ru", 0)]
+    index = KbIndex(passages, [["visa"], ["мир"]], np.eye(2, 4, dtype=np.float32), KbConfig(), "test")
+    index.cache_folder = tmp_path
+    return index
+
+
+def test_statement_vectors_are_cached_beside_the_kb_index(tmp_path: Path) -> None:
+    from coach.grounding import StatementIndex
+
+    index, encoder = _payment_kb(tmp_path), _CountingEncoder()
+    first = StatementIndex(index, encoder)
+    assert encoder.encoded == 4 and list(tmp_path.glob("statements-*.npy"))
+    again = StatementIndex(_payment_kb(tmp_path), encoder)  # another process, same KB
+    assert encoder.encoded == 4
+    assert all(np.array_equal(first.vectors[t], again.vectors[t]) for t in first.vectors)
+
+
+@pytest.mark.parametrize(("name", "language", "supported"), [
+    ("Мир", "ru", True),       # the Russian article names it, though its id has no "_ru"
+    ("Visa", "en", True),
+    ("PayPal", "en", False),   # the KB never names it: cited as a contradiction
+    ("Cash", "en", False),     # named only to deny it
+])
+def test_named_payment_methods_are_checked_in_the_replys_language(tmp_path: Path, name: str, language: str,
+                                                                  supported: bool) -> None:
+    from coach.entities import Mention, check_mention
+    from coach.grounding import StatementIndex
+
+    statements = StatementIndex(_payment_kb(tmp_path), _CountingEncoder())
+    anchor = statements.by_article["payment"][0]
+    found = check_mention(Mention(name, 0, len(name), "payment"), statements, [], language, anchor)
+    assert (found is None) == supported

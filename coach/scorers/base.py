@@ -36,6 +36,11 @@ class Scorer(ABC):
         self.settings = settings
         self.resources = resources
 
+    def warm_up(self) -> None:
+        """Load whatever the scorer loads lazily (heads, indexes). Called before worker
+        processes are forked, so they share it instead of each loading its own."""
+        return None  # rule-only scorers load nothing
+
     @abstractmethod
     def score(self, analysis: Analysis) -> dict[int, DimensionScore]:
         """Return a ``DimensionScore`` for every agent turn index of ``analysis``."""

@@ -76,6 +76,12 @@ class SentenceCheck:
 class CorrectnessScorer(Scorer):
     """Checks an agent's factual claims against the KB article that governs them."""
 
+    def warm_up(self) -> None:
+        """Load the verifier and build the statement index (its vectors come from the KB cache)."""
+        _ = self.verifier
+        if self.resources.kb is not None:
+            _ = self.statements
+
     @cached_property
     def statements(self) -> StatementIndex:
         """KB statements with embeddings, built on first use."""

@@ -44,6 +44,10 @@ def customer_emotion(text: str, language: str) -> list[MarkerHit]:
 class EmpathyScorer(Scorer):
     """Flags replies that ignore or minimise an upset customer's feelings."""
 
+    def warm_up(self) -> None:
+        """Load the heads."""
+        _ = self.heads, self.public
+
     @cached_property
     def heads(self) -> tuple[LinearHead, LinearHead] | None:
         """(applicability, acknowledgement) heads, or ``None`` for rules alone."""

@@ -70,6 +70,10 @@ class PolitenessScorer(Scorer):
     """Flags discourtesy per the rubric: marker rules with their spans, a learned head that
     finds discourteous sentences the rules miss, and low-severity greeting and close flags."""
 
+    def warm_up(self) -> None:
+        """Load both heads."""
+        _ = self.head, self.public
+
     @cached_property
     def head(self) -> LinearHead | None:
         """The trained support head in ``models/politeness/head.json`` (rules alone without it)."""
