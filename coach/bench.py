@@ -200,6 +200,8 @@ def _kb_size_run(coach: Any, kb: str, articles: int, source: Path, folder: Path)
                                   "language": article.language}, ensure_ascii=False) + "\n")
     start = time.perf_counter()
     sized = Coach(coach.config, kb_path=path, nlp=coach.nlp)
+    for scorer in sized.scorers:
+        scorer.warm_up()  # the statement index is KB preparation too, cached like the index
     build = time.perf_counter() - start
     staged = staged_run(sized, source, folder / "out.jsonl")
     return {"articles": articles, "passages": len(sized.kb.passages) if sized.kb else 0,

@@ -64,10 +64,11 @@ def check_mention(mention: Mention, index: StatementIndex, articles: list[str], 
     ``anchor`` is the statement cited when the KB never names the thing at all.
     """
     name = ALIASES.get(mention.text.lower(), mention.text)
-    stem, lowered = _stem(name), name.lower()
-    named = [s for s, text in _statements_in(index, language) if stem in text or lowered in text]
-    if named and all(is_negated(s.text) for s in named):
-        return named[0]
-    if named:
-        return None
-    return anchor
+    key = (name.lower(), language)
+    if key not in index.named:  # the same few names come up in reply after reply
+        stem, lowered = _stem(name), name.lower()
+        named = [s for s, text in _statements_in(index, language) if stem in text or lowered in text]
+        denied = bool(named) and all(is_negated(s.text) for s in named)
+        index.named[key] = (named[0] if denied else None, bool(named))
+    contradiction, named_at_all = index.named[key]
+    return contradiction if named_at_all else anchor
