@@ -147,6 +147,13 @@ class NlpToolkit:
             backend._threadpool = None
         return use
 
+    def warm_up(self, languages: Sequence[str]) -> None:
+        """Load the pipelines of ``languages`` (pymorphy3's dictionaries for Russian) and the
+        encoder now, before worker processes are forked, so they share them."""
+        for language in languages:
+            self.docs(["Warm up."], language)
+        self.encode(["Warm up."])
+
     def forget_texts(self) -> None:
         """Drop the cached embeddings of texts seen so far (a benchmark's next run sees new data)."""
         self._vector_cache.clear()

@@ -71,6 +71,7 @@ class Coach:
             ahead = list(islice(batches, 2))
             batches = chain(ahead, batches)
             if len(ahead) == 2:  # a single batch left is not worth starting a pool
+                self.nlp.warm_up(self.config.languages)
                 for scorer in self.scorers:
                     scorer.warm_up()
                 yield from score_in_workers(self, batches, workers)
