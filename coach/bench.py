@@ -157,6 +157,11 @@ def run_bench(config: Config, data: str, kb: str, replies: int, checks: int, wor
             staged = staged_run(coach, corpus[1], folder / "out.jsonl")
             scored, seconds = score_file(coach, corpus[2], folder / "out.jsonl", workers)
             check = check_latency(coach, checks)
+            # ConvoKit reads English only: coach is timed again on just the English conversations.
+            english = [t for t in _transcripts(corpus[2]) if (t.language or coach.nlp.detect(t)) == "en"]
+            write_corpus(iter(english), folder / "english.jsonl")
+            english_scored, english_seconds = score_file(coach, folder / "english.jsonl", folder / "out.jsonl",
+                                                         workers)
         result: dict[str, Any] = {
             "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine(),
                         "cpus": os.cpu_count(), "system": platform.system()},
@@ -169,11 +174,12 @@ def run_bench(config: Config, data: str, kb: str, replies: int, checks: int, wor
             "scaling": [_scaling_run(coach, samples, n, folder, workers) for n in scale],
             "kb_sizes": [_kb_size_run(coach, kb, n, corpus[1], folder) for n in kb_sizes],
         }
-        english = [t.turns[i].text for t in _transcripts(corpus[1]) if (t.language or "en") == "en"
-                   for i in t.agent_turn_indices()]
-    convokit = convokit_throughput(english[:CONVOKIT_REPLIES]) if english else None
+    texts = [t.turns[i].text for t in english for i in t.agent_turn_indices()]
+    english_rate = round(english_scored / english_seconds, 1) if english_scored else None
+    convokit = convokit_throughput(texts[:CONVOKIT_REPLIES]) if texts else None
+    result["english_replies_per_second"] = english_rate
     result["convokit_politeness_replies_per_second"] = convokit
-    result["ratio_to_convokit"] = round(result["replies_per_second"] / convokit, 2) if convokit else None
+    result["ratio_to_convokit"] = round(english_rate / convokit, 2) if convokit and english_rate else None
     return result
 
 
@@ -223,7 +229,8 @@ def print_table(result: dict[str, Any]) -> None:
             *[(f"  stage: {k}", f"{v} s") for k, v in result["stage_seconds"].items()],
             ("coach check median / p95", f"{result['check_ms']['median']} / {result['check_ms']['p95']} ms"),
             ("peak memory, all processes", f"{result['peak_memory_mb']} MB"),
-            ("ConvoKit politeness strategies", f"{speed} replies/s" if speed else
+            ("warm, English conversations only", f"{result['english_replies_per_second']} replies/s"),
+            ("ConvoKit politeness, same English", f"{speed} replies/s" if speed else
              "not installed (pip install -e '.[bench]')"),
             ("coach (4 dimensions) / ConvoKit", f"{result['ratio_to_convokit'] or '-'}")]
     for label, value in rows:
@@ -238,6 +245,40 @@ def print_table(result: dict[str, Any]) -> None:
         for row in result["kb_sizes"]:
             print(f"{row['articles']:<14}{row['passages']:<11}{row['index_build_s']:<16}"
                   f"{row['seconds']:<24}{row['correctness_s']}")
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The figures as the Markdown tables the README shows."""
+    machine = result["machine"]
+    speed = result["convokit_politeness_replies_per_second"]
+    lines = [f"Machine: {machine['cpus']} CPUs ({machine['processor']}), {machine['system']}, "
+             f"Python {machine['python']}; {result['workers']} worker processes.", "",
+             "| figure | value |", "|---|---|",
+             f"| cold: KB index built, models loaded | {result['cold']['kb_index_and_models_s']} s |",
+             f"| cold: first run, all four dimensions | {result['cold']['replies_per_second']} replies/s |",
+             f"| warm, {result['workers']} workers, all four dimensions | {result['replies_per_second']} replies/s "
+             f"({result['replies']} replies in {result['warm_seconds']} s) |",
+             f"| warm, one process | {result['one_process']['replies_per_second']} replies/s |",
+             "| time by stage, one process | " + ", ".join(f"{k} {v} s" for k, v in result["stage_seconds"].items())
+             + " |",
+             f"| warm, {result['workers']} workers, English conversations only | "
+             f"{result['english_replies_per_second']} replies/s |",
+             f"| ConvoKit `PolitenessStrategies` (parse + strategies) on those English replies | "
+             f"{speed or 'not installed'} replies/s |",
+             f"| coach, four dimensions, against ConvoKit's politeness alone (English) | "
+             f"{result['ratio_to_convokit'] or '-'}x |",
+             f"| `coach check` median / p95 | {result['check_ms']['median']} / {result['check_ms']['p95']} ms |",
+             f"| peak memory, all processes (PSS) | {result['peak_memory_mb']} MB |"]
+    if result["scaling"]:
+        lines += ["", "| replies | conversations | seconds | replies/s | peak memory |", "|---|---|---|---|---|"]
+        lines += [f"| {r['replies']} | {r['conversations']} | {r['seconds']} | {r['replies_per_second']} | "
+                  f"{r['peak_memory_mb']} MB |" for r in result["scaling"]]
+    if result["kb_sizes"]:
+        lines += ["", "| KB articles | passages | index build (once, cached) | scoring, one process "
+                      "| of which correctness |", "|---|---|---|---|---|"]
+        lines += [f"| {r['articles']} | {r['passages']} | {r['index_build_s']} s | {r['seconds']} s | "
+                  f"{r['correctness_s']} s |" for r in result["kb_sizes"]]
+    return "\n".join(lines) + "\n"
 
 
 def write(result: dict[str, Any], path: Path) -> None:

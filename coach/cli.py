@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--checks", type=int, default=50, help="draft checks to time (default: 50)")
     bench.add_argument("--out", default="bench.json", help="JSON results file (default: bench.json)")
     add_workers_option(bench)
+    bench.add_argument("--markdown", action="store_true", help="print the tables as Markdown (as in the README)")
     bench.add_argument("--scale", type=_counts, default=(), metavar="N,N,...",
                        help="also time N-reply runs end to end, with peak memory (e.g. 1000,10000,50000)")
     bench.add_argument("--kb-sizes", type=_counts, default=(), metavar="N,N,...",

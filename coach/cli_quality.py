@@ -105,10 +105,13 @@ def print_metrics(metrics: dict) -> None:
 
 def cmd_bench(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     """``coach bench``: print the figures and write them to JSON."""
-    from coach.bench import print_table, run_bench, write
+    from coach.bench import markdown, print_table, run_bench, write
 
     result = run_bench(config, args.data, args.kb, args.replies, args.checks, workers=args.workers,
                        scale=args.scale, kb_sizes=args.kb_sizes)
-    print_table(result)
+    if args.markdown:
+        print(markdown(result), end="")
+    else:
+        print_table(result)
     write(result, Path(args.out))
     return EXIT_OK

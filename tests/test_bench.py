@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.bench import markdown
 from coach.bench_corpus import sized_kb, varied_copies, vary
 from coach.cli import main
 from coach.io import read_transcripts
@@ -35,6 +36,10 @@ def test_bench_writes_all_figures(tmp_path: Path, capsys, monkeypatch) -> None:
     assert result["kb_sizes"][1]["passages"] > result["kb_sizes"][0]["passages"]
     printed = capsys.readouterr().out
     assert "warm, 2 worker(s)" in printed and "KB articles" in printed
+    tables = markdown(result)
+    assert f"| warm, 2 workers, all four dimensions | {result['replies_per_second']} replies/s" in tables
+    row = result["kb_sizes"][1]
+    assert f"| {row['articles']} | {row['passages']} | {row['index_build_s']} s |" in tables
 
 
 def test_bench_refuses_bad_counts(capsys) -> None:
