@@ -1,9 +1,10 @@
 """Batch scoring across CPU cores: forked worker processes share the loaded models.
 
-The parent scores the first batch itself, which loads the spaCy pipelines, the encoder and
-the heads; workers forked after that share those pages copy-on-write instead of loading
-their own. Batches go out as they are read, at most two per worker in flight, and results
-come back in input order, so a 50,000-conversation file streams in bounded memory.
+The parent scores the first few conversations itself and warms up every configured language's
+pipeline, the encoder, the heads and the KB statement index; workers forked after that share
+those pages copy-on-write instead of loading their own. Batches go out as they are read, at
+most two per worker in flight, and results come back in input order, so a 50,000-conversation
+file streams in bounded memory.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def can_fork() -> bool:
 def score_in_workers(coach: Coach, batches: Iterable[list[Transcript]], workers: int) -> Iterator[ConversationResult]:
     """Score ``batches`` in ``workers`` forked processes; results in input order.
 
-    The caller has already scored one batch in this process, so the models are loaded.
+    The caller has loaded the models (``Coach.score_many`` warms them up first).
     """
     global _WORKER_COACH
     _WORKER_COACH = coach  # inherited by the forked workers; never pickled
@@ -71,4 +72,4 @@ def _one_thread_per_worker() -> None:
 def _score_batch(batch: list[Transcript]) -> list[ConversationResult]:
     if _WORKER_COACH is None:
         raise RuntimeError("worker started without a Coach (the pool must be forked)")
-    return list(_WORKER_COACH._score_batch(batch))
+    return list(_WORKER_COACH.score_batch(batch))

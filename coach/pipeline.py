@@ -65,7 +65,7 @@ class Coach:
         first = list(islice(iterator, WARM_UP if parallel else self.config.batch_size))
         if not first:
             return
-        yield from self._score_batch(first)
+        yield from self.score_batch(first)
         batches: Iterator[list[Transcript]] = iter(lambda: list(islice(iterator, self.config.batch_size)), [])
         if parallel:
             ahead = list(islice(batches, 2))
@@ -77,9 +77,10 @@ class Coach:
                 yield from score_in_workers(self, batches, workers)
                 return
         for batch in batches:
-            yield from self._score_batch(batch)
+            yield from self.score_batch(batch)
 
-    def _score_batch(self, batch: list[Transcript]) -> Iterator[ConversationResult]:
+    def score_batch(self, batch: list[Transcript]) -> Iterator[ConversationResult]:
+        """Score one batch with one NLP pass."""
         for analysis in self.nlp.analyze(batch):
             yield self.score_analysis(analysis)
 
