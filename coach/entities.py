@@ -13,12 +13,13 @@ from coach.grounding import Statement, StatementIndex, is_negated
 PAYMENT_NAMES = re.compile(
     r"\b(?:visa|mastercard|master card|american express|amex|discover|diners club|jcb|unionpay|maestro|"
     r"paypal|venmo|cash ?app|apple pay|google pay|samsung pay|klarna|afterpay|sepa|bank transfer|"
+    r"cash(?: on delivery)?|наличн\w*|"
     r"мир|сбп|sberpay|сберпэй|tinkoff pay|ю ?money|юмани|qiwi|киви|apple pay|google pay)\b", re.IGNORECASE)
 _PLAN_EN = re.compile(r"\b(?:plus\s+)?([a-z]+)\s+(?:plan|membership|tier|subscription)\b|"
                       r"\bplus\s+(family|student|business|premium|duo|pro)\b", re.IGNORECASE)
 #: Other spellings of the names a KB uses.
 ALIASES = {"amex": "american express", "master card": "mastercard", "сбп": "быстрых платежей",
-           "mir": "мир", "gpay": "google pay"}
+           "mir": "мир", "gpay": "google pay", "cash on delivery": "cash"}
 _PLAN_RU = re.compile(r"\b([а-яё]+(?:ый|ий|ой))\s+(?:тариф|план)\w*\b|\bтариф\w*\s+«?([а-яёa-z]+)»?", re.IGNORECASE)
 _CODE = re.compile(r"\b[A-ZА-ЯЁ]{3,}\d{1,4}\b")
 _GENERIC_PLAN_WORDS = {"this", "that", "your", "the", "a", "our", "current", "same", "new", "paid", "free", "which",
@@ -68,7 +69,9 @@ def check_mention(mention: Mention, index: StatementIndex, articles: list[str], 
     if key not in index.named:  # the same few names come up in reply after reply
         stem, lowered = _stem(name), name.lower()
         named = [s for s, text in _statements_in(index, language) if stem in text or lowered in text]
-        denied = bool(named) and all(is_negated(s.text) for s in named)
-        index.named[key] = (named[0] if denied else None, bool(named))
-    contradiction, named_at_all = index.named[key]
-    return contradiction if named_at_all else anchor
+        index.named[key] = (named, bool(named) and all(is_negated(s.text) for s in named))
+    named, denied = index.named[key]
+    if not named:
+        return anchor
+    # Cite the denial from the article the reply is about when it has one.
+    return next((s for s in named if s.article_id in articles), named[0]) if denied else None

@@ -81,8 +81,8 @@ class StatementIndex:
         self.by_article: dict[str, list[Statement]] = {}
         #: Per language, every statement with its lower-cased text (for names the KB mentions).
         self.lowered: dict[str, list[tuple[Statement, str]]] = {}
-        #: (name, language) -> (the statement denying it, whether the KB names it at all).
-        self.named: dict[tuple[str, str], tuple[Statement | None, bool]] = {}
+        #: (name, language) -> (the statements naming it, whether every one of them denies it).
+        self.named: dict[tuple[str, str], tuple[list[Statement], bool]] = {}
         for passage in kb.passages:
             for text in split_statements(passage.text):
                 statement = Statement(passage.article_id, passage.title, text, passage.text)

@@ -93,7 +93,20 @@ def test_shipped_model_flags_an_affirmed_denial_with_the_kb_passage(coach: Coach
     ("Our Family plan covers up to four accounts.", "Is there a plan for my whole family?", True),
     ("Да, есть семейный тариф Plus.", "А есть семейный тариф?", True),
     ("Sorry, there is no family plan; each Plus subscription is for one account.", "Is there a family plan?", False),
+    # The KB names cash only to deny it ("There is no cash on delivery").
+    ("Yes, cash on delivery is fine! Have exact change ready.", "Can I pay the courier in cash?", True),
+    ("Sorry, we don't take cash; every order is paid in the app.", "Can I pay the courier in cash?", False),
+    ("Да, можно оплатить наличными курьеру.", "Можно заплатить курьеру наличными?", True),
+    ("Наличными оплатить нельзя, все заказы оплачиваются в приложении.", "Можно заплатить наличными?", False),
 ])
 def test_named_things_the_kb_never_offers(coach: Coach, draft: str, context: str, flagged: bool) -> None:
     reply = coach.check(draft, context=context)
     assert bool([f for f in reply.flags if f.dimension == "correctness"]) is flagged, reply.flags
+
+
+def test_a_denied_name_cites_the_article_the_reply_is_about(coach: Coach) -> None:
+    """"Cash" also appears in "credit cannot be cashed out"; the payment article is the one to quote."""
+    reply = coach.check("Yes, cash on delivery is fine!", context="Can I pay the courier in cash?")
+    flags = [f for f in reply.flags if f.dimension == "correctness"]
+    assert flags and flags[0].suggestion.kb_article == "payment-failures"
+    assert "no cash on delivery" in flags[0].reason
