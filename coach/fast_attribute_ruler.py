@@ -3,8 +3,9 @@
 en_core_web_sm maps tagger tags to POS and morphology (which the rule lemmatizer needs) with
 179 Matcher patterns, and the Matcher tries every pattern at every token: a third of the
 English pass here. The first 56 patterns are a plain tag map; they become one array update
-per doc. The rest are exceptions for particular words ("'s", "n't", "gon na"): array masks
-find the few tokens they can apply to, and only those are checked in Python. Matching reads
+per doc. The rest are exceptions for particular words ("'s", "n't", "gon na"), indexed by word
+and by tag, so only the tokens they can apply to are checked; rules that need dependency labels
+are skipped, as this pipeline has no parser and they could never match. Matching reads
 the doc as the tagger left it and rules apply in pattern order, later ones winning, as in
 spaCy. ``tests/test_fast_paths.py`` checks tags, POS, morphology and lemmas are identical.
 """
