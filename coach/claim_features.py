@@ -17,8 +17,13 @@ from coach.values import extract_values
 FEATURES = (
     "similarity", "similarity_2nd", "shared_words", "jaccard", "kb_negative", "reply_negative",
     "kb_denies", "reply_denies", "values_in_reply", "same_kind_in_kb", "value_agrees", "value_differs",
-    "unknown_numbers", "unknown_names", "retrieval_similarity", "bias",
+    "unknown_numbers", "unknown_names", "retrieval_similarity", "bias", "acknowledges", "own_action",
 )
+#: Sentences that acknowledge feelings or thank, which rarely state a rule ("I'm sorry, that's
+#: frustrating"), and sentences about what the agent does or did ("I've forwarded your email").
+_ACKNOWLEDGES = re.compile(r"\b(?:sorry|apologi[sz]e|understand|frustrat\w*|appreciate|thank\w*|"
+                           r"понима\w+|извин\w+|сожале\w+|спасибо|неприятно|разочаров\w+|благодар\w+)\b", re.IGNORECASE)
+_OWN_ACTION = re.compile(r"^\W*(?:(?:and|so|but|и|а)\s+)?(?:I|I'm|I've|I'll|I'd|we've|we'll|я|мы уже)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NAME = re.compile(r"\b[A-ZА-ЯЁ][\w-]*(?:\s+[A-ZА-ЯЁ][\w-]*)*\b|\b[A-ZА-ЯЁ0-9]{4,}\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -56,4 +61,5 @@ def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article
         float(kb_neg and not reply_neg), float(reply_neg and not kb_neg), float(len(values)),
         float(bool(stated)), float(agrees), float(differs), float(unknown_numbers), float(unknown_names),
         retrieval_similarity, 1.0,
+        float(bool(_ACKNOWLEDGES.search(sentence))), float(bool(_OWN_ACTION.search(sentence))),
     ], dtype=np.float64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from coach.grounding import clauses, is_negated
 from coach.nlp import Analysis
 from coach.values import Value, extract_values
 
@@ -13,12 +14,13 @@ CLAIM_CUE = re.compile(
     r"possible|allowed|expire\w*|combin\w*|stack\w*|transfer\w*|return\w*|cash\w*|refund\w*|charge\w*|fee|"
     r"cost\w*|plan|default|automatic\w*|always|include\w*|apply|applies|valid|"
     r"можно|нельзя|нужно|надо|бесплатн\w*|платн\w*|только|никогда|не|нет|сгора\w+|вывести|перевести|"
-    r"сложить|суммир\w+|вернуть|возврат\w*|наличн\w*|тариф\w*|действу\w+|по умолчанию|автоматически)\b",
+    r"сложить|суммир\w+|принима\w+|доступ\w+|вернуть|возврат\w*|наличн\w*|тариф\w*|действу\w+|по умолчанию|автоматически)\b",
     re.IGNORECASE)
 #: Sentences about this customer's own order or an action just taken state the case, not policy.
 SITUATIONAL = re.compile(
     r"\byour \$?\d[\d.,]*\s*(?:order|cart|basket|total|balance)\b|\byour (?:order|cart|basket) (?:of|for|is|was|has)\b|"
-    r"\b(?:is|are) now in your\b|"
+    r"\b(?:is|are) now in your\b|\byour (?:order|delivery|courier) (?:arrived|came|got there|was delivered)\b|"
+    r"\bваш (?:заказ|курьер) (?:приехал|привезли|доставили|опоздал)\w*|"
     r"\b(?:i|we)(?:\x27ve| have) (?:added|issued|refunded|credited|processed|applied)\b|"
     r"\bв (?:вашей|вашем) (?:корзине|заказе)\b|\bзачислен\w*\b|\bначислил\w*\b|\bвернул\w*\b|"
     r"\bi can see (?:your|the) (?:order|courier)\b|\bвижу (?:ваш )?заказ\b|\bкурьер уже\b|\bcourier is (?:about|already)\b",
@@ -31,6 +33,47 @@ def situational_amounts(analysis: Analysis, index: int) -> set[tuple[str, float]
             for v in extract_values(turn.text)}
 
 
+#: Amounts worked out for this customer ("you're only $7 short", "works out to $8.25 a month",
+#: «осталось добавить 300 ₽»): arithmetic on the KB's values, not a policy claim.
+_DERIVED_BEFORE = re.compile(r"(?:works? out (?:to|at)|comes to|осталось(?: добавить)?|(?:ещё|еще)(?: на)?|получается|"
+                             r"выходит)\s*$", re.IGNORECASE)
+#: A clause applying the rule to this customer ("in your case after 19:30", «в вашем случае»).
+#: Times worked out for this customer: "so you have until 2pm", "until 6pm today", «то есть до 19:30».
+_WORKED_OUT_TIME = re.compile(r"^\W*(?:so|that's|that is|i\.e\.|which means|meaning|то есть|значит|так что|получается)\b",
+                              re.IGNORECASE)
+_TODAY = re.compile(r"^[^.,;]{0,12}\b(?:today|tomorrow|tonight|this (?:morning|evening|afternoon)|сегодня|завтра)\b",
+                    re.IGNORECASE)
+_YOUR_CASE = re.compile(r"\b(?:in your case|for your order|for you that's|в вашем случае|для вашего заказа|у вас это)\b",
+                        re.IGNORECASE)
+_DERIVED_AFTER = re.compile(r"^\s*(?:short|more|away|to go|left to spend|не хватает|до бесплатной)", re.IGNORECASE)
+
+
+def claimed_values(text: str, situational: set[tuple[str, float]]) -> list[Value]:
+    """The values a sentence claims: not those the customer stated, not amounts worked out for
+    them or the rule applied to their case, and not one the agent rules out beside the one they give ("starts at 8:00, so 7am
+    isn't possible")."""
+    values = [v for v in extract_values(text) if (v.kind, v.amount) not in situational
+              and not (v.kind.startswith("money") and (_DERIVED_BEFORE.search(text[max(0, v.start - 25):v.start])
+                                                      or _DERIVED_AFTER.search(text[v.end:v.end + 20])))]
+    negated_clause = {}
+    offset = 0
+    for part in clauses(text):
+        at = text.find(part, offset)
+        if _YOUR_CASE.search(part):
+            values = [v for v in values if not at <= v.start < at + len(part)]
+        elif _WORKED_OUT_TIME.search(part):
+            values = [v for v in values if v.kind != "time" or not at <= v.start < at + len(part)]
+        negated_clause[(at, at + len(part))] = is_negated(part)
+        offset = at + len(part)
+
+    def ruled_out(value: Value) -> bool:
+        return any(s <= value.start < e and negated for (s, e), negated in negated_clause.items())
+
+    values = [v for v in values if not _TODAY.search(text[v.end:])]
+    kept = [v for v in values if not ruled_out(v)]
+    return [v for v in values if not ruled_out(v) or not any(k.kind == v.kind for k in kept)]
+
+
 def claim_groups(values: list[Value]) -> list[list[Value]]:
     """Group the two ends of a range (same span) into one claim."""
     groups: dict[tuple[int, int, str], list[Value]] = {}
@@ -39,8 +82,8 @@ def claim_groups(values: list[Value]) -> list[list[Value]]:
     return list(groups.values())
 
 
-_BOUND = re.compile(r"(?:up to|at most|maximum|max\.?|no more than|within|максимум|не более|не позднее|до|в течение)\s*(?:на\s+)?$",
-                    re.IGNORECASE)
+_BOUND = re.compile(r"(?:up to|at most|maximum|max\.?|no more than|within|you have|you've got|you get|"
+                    r"максимум|не более|не позднее|до|в течение|у вас есть)\s*(?:на\s+)?$", re.IGNORECASE)
 
 
 def bounded(text: str, value: Value) -> bool:
@@ -49,7 +92,47 @@ def bounded(text: str, value: Value) -> bool:
 
 
 def same_claim(claim: list[Value], stated: list[Value]) -> bool:
+    """Whether a KB statement's values state the claim: a range as that range, and business
+    days as the same number of business days or the calendar weeks they make ("5-10 business
+    days" is "one to two weeks", not "5-10 days")."""
     groups = claim_groups(stated) if len(claim) > 1 else [[v] for v in stated]
-    return any(sorted(c.amount for c in claim) == sorted(v.amount for v in g) for g in groups)
+
+    def amounts(values: list[Value], calendar: bool) -> list[float]:
+        return sorted(round(v.amount * 7 / 5 if calendar and v.business else v.amount, 6) for v in values)
+
+    for group in groups:
+        if all(v.business == claim[0].business for v in group):
+            if amounts(claim, False) == amounts(group, False):
+                return True
+        elif amounts(claim, True) == amounts(group, True):
+            return True
+    return False
 
 
+
+
+_EDGE = re.compile(r"(?:(?P<start>\b(?:start\w*|open\w*|begin\w*|first|earliest|from|начина\w*|откры\w*|перв\w*|"
+                   r"с)\b)|(?P<end>\b(?:end\w*|clos\w*|finish\w*|last|latest|until|till|заканчива\w*|закрыва\w*|"
+                   r"последн\w*|до)\b))[^.,;]*$", re.IGNORECASE)
+
+
+def within_hours(claim: list[Value], stated: list[Value], text: str = "") -> bool:
+    """Times of day the KB's hours cover: "at 10:00" or "the last slot, 21:00-22:00" within
+    "8:00-22:00". A range must share an end with the KB's, or "from 9:00 to 21:00" would pass
+    as the opening hours."""
+    for group in claim_groups(stated):
+        if len(group) != 2:
+            continue
+        low, high = sorted(v.amount for v in group)
+        amounts = sorted(c.amount for c in claim)
+        if not all(low <= a <= high for a in amounts):
+            continue
+        if len(amounts) > 1:
+            if low in amounts or high in amounts:
+                return True
+            continue
+        # A single time named as the start or the end must be the KB's ("slots start at 9:00").
+        edge = _EDGE.search(text[max(0, claim[0].start - 30):claim[0].start]) if text else None
+        if edge is None or amounts[0] == (low if edge.group("start") else high):
+            return True
+    return False

@@ -91,9 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="fit a learned head and write models/<name>/",
                                 description="Fit a scorer's learned head on labelled sets and write it, with "
                                             "a card.json of data, date, versions and out-of-fold metrics.")
-    train.add_argument("target", choices=["politeness", "empathy", "correctness"], help="which head to train")
-    train.add_argument("--data", action="append", required=True,
-                       help="labelled support set folder (repeatable); out-of-fold on it chooses the threshold")
+    train.add_argument("target", choices=["politeness", "empathy", "correctness", "pairs"],
+                       help="which head to train (pairs: the claim/evidence model the correctness verifier uses)")
+    train.add_argument("--data", action="append", default=[],
+                       help="labelled support set folder (repeatable; required but for pairs); out-of-fold "
+                            "on it chooses the threshold")
     train.add_argument("--kb", default="kb", help="knowledge base the sets are checked against")
     train.add_argument("--heldout", action="append", default=[],
                        help="labelled set scored only with the final model, for the card (repeatable)")
@@ -105,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     public.add_argument("--emotion", action="append", default=[],
                         help="empathy: customer messages labelled emotional (1) or not, for the applicability "
                              "detector (repeatable)")
+
+    pairs = train.add_argument_group("claim/evidence pairs (pairs)")
+    pairs.add_argument("--grounding", action="append", default=[],
+                       help="a BEGIN .tsv or FaithDial audit .csv of responses and their knowledge (repeatable)")
+    pairs.add_argument("--kb-consistency", action="append", default=[],
+                       help="a CI-ToD .json of dialogues, KB rows and consistency labels (repeatable)")
 
     importer = commands.add_parser("import", help="score transcripts and store them for the app",
                                    description="Score transcripts and save them, with their scores and flags, "

@@ -65,12 +65,24 @@ def cmd_train(args: argparse.Namespace, config) -> int:  # noqa: ANN001
     from dataclasses import replace
 
     from coach.config import DimensionConfig
+    if not args.data and args.target != "pairs":
+        print(f"coach train {args.target}: give at least one labelled set with --data", file=sys.stderr)
+        return EXIT_BAD_INPUT
     out = Path(args.out or Path(config.models_dir) / args.target)
     # Train the rules alone: an existing model must not feed its own verdicts back in.
     only = {name: DimensionConfig(enabled=(name == args.target)) for name in config.dimensions}
     problems = Problems(sys.stderr)
-    coach = load_coach(replace(config, dimensions=only, models_dir=str(out.parent / ".none")), args.kb, problems)
-    if args.target == "correctness":
+    # The correctness verifier's features use the pair model, so its folder stays in view;
+    # they never use the verifier itself.
+    models_dir = config.models_dir if args.target == "correctness" else str(out.parent / ".none")
+    coach = load_coach(replace(config, dimensions=only, models_dir=models_dir), args.kb, problems)
+    if args.target == "pairs":
+        from coach.train.pairs import train as train_pairs
+
+        # The pair model reads raw texts: it needs the encoder and the KB, no scorer.
+        card = train_pairs(coach, args.grounding, args.kb_consistency, args.data, out)
+        print(json.dumps(card["scored_metrics_at_0.5"], indent=1))
+    elif args.target == "correctness":
         from coach.train.correctness import train
 
         card = train(coach, args.data, out, heldout=args.heldout)

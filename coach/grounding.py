@@ -21,7 +21,8 @@ _MARKUP = re.compile(r"\*\*|__|`")
 #: Words that turn a statement into its opposite.
 NEGATION = re.compile(
     r"\b(?:not|no|never|cannot|can't|won't|don't|doesn't|isn't|aren't|wasn't|without|none|nothing|neither|nor|"
-    r"n't|не|нет|нельзя|никогда|ни|без|невозможно|запрещ\w+)\b|n't\b", re.IGNORECASE)
+    r"n't|не|нет|нельзя|никогда|ни|без|невозможно|запрещ\w+|никому|ничего|никто|никого|нигде|никуда|ничем|"
+    r"никак\w*)\b|n't\b", re.IGNORECASE)
 #: Menu paths ("Settings > Privacy > Delete account", "Настройки > Безопасность").
 _SEGMENT = r"[^>.,;:!?()\s][^>.,;:!?()\s]*(?:\s+[^>.,;:!?()\s]+){0,3}?"
 MENU_PATH = re.compile(
@@ -41,9 +42,20 @@ class Statement:
 
 
 #: Conditions ("if it isn't enabled yet", "если она ещё не включена") do not negate the claim.
-_CONDITION = re.compile(r"(?:^|[,;(]|\s-\s|\s—\s)\s*(?:if|unless|when|once|если|когда|пока|как только)\b[^,.;)]*",
+#: ... wherever the condition starts: "Turn it on in Settings > Security if it isn't on already."
+_CONDITION = re.compile(r"(?:^|[,;(]|\s-\s|\s—\s|\s)\s*(?:if|unless|when|once|если|когда|пока|как только)\b[^,.;)]*",
                         re.IGNORECASE)
-_ANSWER_PARTICLE = re.compile(r"^\W*(?:no|nope|yes|yep|нет|да)\b[,.!:\s-]*", re.IGNORECASE)
+#: "No," answers the customer; "No need to delete anything" is a negation of its own.
+_ANSWER_PARTICLE = re.compile(r"^\W*(?:no|nope|yes|yep|нет|да)\s*(?:[,.!:—–-]+|$)\s*", re.IGNORECASE)
+#: Set phrases with a negation word that negate nothing ("in no time", "no problem", "не за что").
+_IDIOM = re.compile(r"\b(?:in no time|no problem|no worries|no rush|no hurry|not only|no doubt|"
+                    r"нет проблем|не за что|не волнуйтесь|не переживайте|не торопитесь|не только)\b|"
+                    # Bounds: "no more than 7 days", «не меньше 3 дней» limit a value, they deny nothing.
+                    r"\b(?:no|not) (?:more|less|later|earlier|fewer|longer) than\b|"
+                    r"\bне (?:меньше|менее|больше|более|позднее|позже|раньше|ранее|дольше)\b", re.IGNORECASE)
+#: Where a sentence splits into clauses that can differ in polarity.
+_CLAUSE_BREAK = re.compile(r"\s*[,;:()—–]\s*|\s+-\s+|"
+                           r"\s+(?:but|so|and|because|while|though|а|но|так что|потому что|и)\s+", re.IGNORECASE)
 
 
 def is_negated(text: str) -> bool:
@@ -52,8 +64,13 @@ def is_negated(text: str) -> bool:
     A leading "No," or "Нет," answers the customer, and a condition ("if it is not enabled
     yet") qualifies it; neither negates the statement itself.
     """
-    main = _CONDITION.sub(" ", _ANSWER_PARTICLE.sub("", text.replace("\u2019", "'")))
+    main = _CONDITION.sub(" ", _ANSWER_PARTICLE.sub("", _IDIOM.sub(" ", text.replace("\u2019", "'"))))
     return bool(NEGATION.search(main))
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a sentence, roughly: split at punctuation and joining conjunctions."""
+    return [c for c in _CLAUSE_BREAK.split(text) if c and c.strip()]
 
 
 def split_statements(passage_text: str) -> list[str]:
@@ -68,9 +85,11 @@ def split_statements(passage_text: str) -> list[str]:
             item = _BULLET.sub("", line)
             out.extend(f"{lead} {part}".strip() for part in _SENTENCE_END.split(item) if part.strip())
             continue
-        lead = line.rstrip(":") if line.endswith(":") else ""
-        if not lead:
-            out.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
+        sentences = [part.strip() for part in _SENTENCE_END.split(line) if part.strip()]
+        # Only the sentence that introduces the list leads its items; the ones before it are
+        # statements of their own.
+        lead = sentences[-1].rstrip(":") if line.endswith(":") else ""
+        out.extend(sentences[:-1] if lead else sentences)
     return out
 
 
@@ -109,11 +128,13 @@ class StatementIndex:
 
 
 def _norm_path(path: str) -> str:
-    return " > ".join(part.strip(" «»\"'").lower() for part in path.split(">"))
+    # Words cut to five letters: «Настройках > Безопасность» is the KB's «Настройки > Безопасность».
+    return " > ".join(" ".join(word[:5] for word in part.strip(" «»\"'").lower().split())
+                      for part in path.split(">"))
 
 
 def _norm_contact(text: str) -> str:
-    return re.sub(r"[^\w@.+]", "", text.lower())
+    return re.sub(r"[^\w@.+]", "", text.lower()).rstrip(".")
 
 
 def menu_paths(text: str) -> list[re.Match[str]]:
@@ -127,9 +148,12 @@ def path_supported(path: str, known: set[str]) -> bool:
     "Orders > the order > Report a problem": the middle names the customer's own order)."""
     claimed = _norm_path(path)
     parts = claimed.split(" > ")
+    # A path that goes on past a KB path must end in a menu item the KB names somewhere:
+    # "Account > Plus > Add members" is not backed by "Account > Plus".
+    named_items = {item for k in known for item in k.split(" > ")}
     for k in known:
         items = k.split(" > ")
-        if k.startswith(claimed) or claimed.startswith(k) or claimed.endswith(k):
+        if k.startswith(claimed) or claimed.endswith(k) or (claimed.startswith(k) and parts[-1] in named_items):
             return True
         if parts[-1] == items[-1] and (parts[0] == items[0] or parts[0].endswith(" " + items[0])):
             return True

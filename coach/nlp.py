@@ -235,13 +235,20 @@ def lexical_tokens(doc: Doc | Span) -> list[str]:
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
-    """Sentences of a doc as offsets; blank ones are dropped."""
+    """Sentences of a doc as offsets; blank ones are dropped.
+
+    A line break also ends a sentence: the parser often runs an e-mail's greeting ("Hi Sam,")
+    and sign-off into the sentence beside them, which blurs what that sentence says.
+    """
     out = []
     for sent in doc.sents:
-        text = sent.text.strip()
-        if text:
-            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-            out.append(Sentence(start, start + len(text), text))
+        offset = sent.start_char
+        for line in sent.text.split("\n"):
+            text = line.strip()
+            if text:
+                start = offset + (len(line) - len(line.lstrip()))
+                out.append(Sentence(start, start + len(text), text))
+            offset += len(line) + 1
     return tuple(out)
 
 

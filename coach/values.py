@@ -1,5 +1,6 @@
-"""Typed values in text: money, durations and percentages, normalised so "48 hours",
-"2 days", "двое суток" and "two days" compare equal."""
+"""Typed values in text: money, durations, percentages and times of day, normalised so
+"48 hours", "2 days", "двое суток" and "two days" compare equal, "9 pm" and "21:00" too, and
+minimum ages ("21+", "от 18 лет")."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ WORD_NUMBERS = {
     "тридцати": 30, "сорок": 40, "сорок восемь": 48, "сорока восьми": 48, "шестьдесят": 60,
     "двенадцать": 12, "двенадцати": 12, "двадцать четыре": 24, "двадцати четырёх": 24,
 }
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+WORD_NUMBERS |= _TENS | {"thirteen": 13, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+# "thirty-five dollars", "twenty one days"
+WORD_NUMBERS |= {f"{t}{sep}{u}": tv + uv for t, tv in _TENS.items() for u, uv in _UNITS.items() for sep in "- "}
 HOURS_PER = {
     # A year is 12 months of 30 days, so "a year" and "12 months" compare equal.
     "minute": 1 / 60, "hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 30, "year": 24 * 360,
@@ -35,15 +41,37 @@ _DURATION_UNITS = (
 DURATION = re.compile(rf"{_RANGE}\s*-?\s*{_DURATION_UNITS}", re.IGNORECASE)
 BARE_UNIT = re.compile(r"(?<![\w-])(?P<half>half an hour)\b|(?<![\w-])(?P<a>a|an|one)\s+(?P<unit>month|week|year|day|hour)\b|"
                        r"\b(?P<ru>сутки|суток|полчаса|месяц|месяца|неделю|недели|год|года)\b", re.IGNORECASE)
+#: Russian compound adjectives: «часовые интервалы» (1 hour), «двухчасовыми» (2 hours), «трёхдневный».
+RU_COMPOUND = re.compile(r"\b(?P<n>одно|двух|трёх|трех|четырёх|четырех|пяти|шести|семи|десяти|четырнадцати|тридцати)?"
+                         r"(?P<unit>часов|дневн|недельн|месячн|минутн)(?:ой|ые|ыми|ых|ым|ая|ую|ый|ого|ом)\b", re.IGNORECASE)
+_RU_PREFIX = {"одно": 1, "двух": 2, "трёх": 3, "трех": 3, "четырёх": 4, "четырех": 4, "пяти": 5, "шести": 6,
+              "семи": 7, "десяти": 10, "четырнадцати": 14, "тридцати": 30}
 MONEY = re.compile(
     rf"(?:\$\s?(?P<usd1>{_NUM})|(?P<usd2>{_AMOUNT})\s?(?:dollars?|usd|bucks)\b|"
     rf"(?P<rub>{_NUM})\s?(?:₽|руб(?:\.|лей|ля|ль)?|р\.)(?!\w))", re.IGNORECASE)
+_CLOCK = (r"(?:(?:[01]?\d|2[0-4]):[0-5]\d(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?\d)\s?[ap]\.?m\.?(?!\w)|"
+          r"(?:1[0-2]|0?\d)\s(?:утра|дня|вечера|ночи)\b)")
+#: Times of day, alone or as a range ("8:00-22:00", "from 9 am to 9 pm", "с 8:00 до 22:00").
+TIME = re.compile(rf"(?<![\d$.,:])(?P<a>{_CLOCK})(?:\s*(?:-|–|—|to|until|till|and|до|и)\s*(?P<b>{_CLOCK}))?(?![\d:])",
+                  re.IGNORECASE)
+#: Minimum ages ("21+", "18 or older", "aged 18", "от 18 лет", "старше 18").
+AGE = re.compile(
+    r"(?<![\d$])(?P<a>\d{2})\s?\+(?!\d)|(?<![\d$])(?P<b>\d{2})\s+(?:or|and)\s+(?:older|over|above)\b|"
+    # "over 18" is an age only for the ages shops check, not "over 35 items".
+    r"\b(?:over|under|aged?)\s+(?P<c>1[4-9]|2[01])\b(?!\s*(?:%|\$|[.,]\d|\w))|"
+    r"(?<![\d$])(?P<d>\d{2})\s+years?\s+old\b|"
+    r"\b(?:от|с|исполнилось|исполнится)\s+(?P<e>\d{2})\s*(?:лет|года?)\b|"
+    r"\b(?:старше|младше)\s+(?P<f>\d{2})(?:\s*(?:лет|года?))?(?![\w\d])", re.IGNORECASE)
+#: "24/7", "around the clock", "круглосуточно": open all day, the range 0:00-24:00.
+ALL_DAY = re.compile(r"(?<![\d/])24\s?/\s?7(?![\d/])|\baround the clock\b|\bround-the-clock\b|\bкруглосуточн\w*",
+                     re.IGNORECASE)
 PERCENT = re.compile(rf"(?P<a>{_NUM})\s?(?:%|percent\b|процент\w*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Value:
-    """A typed value: ``kind`` money:USD / money:RUB / duration / percent; durations in hours."""
+    """A typed value: ``kind`` money:USD / money:RUB / duration / percent / time / age;
+    durations in hours, times of day in hours after midnight, ages in years."""
 
     kind: str
     amount: float
@@ -69,6 +97,24 @@ def to_number(raw: str) -> float | None:
         return None
 
 
+def clock_hours(raw: str) -> float | None:
+    """ "21:00", "9:30", "9 pm", "12 am" as hours after midnight."""
+    match = re.fullmatch(r"(\d{1,2})(?::(\d\d))?\s?(?:([ap])\.?m\.?|(утра|дня|вечера|ночи))?", raw.strip().lower())
+    if not match:
+        return None
+    hours, minutes, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    # "2 дня", "10 вечера" are after noon; "12 ночи" is midnight.
+    if match.group(4) in ("дня", "вечера") and hours < 12:
+        hours += 12
+    elif match.group(4) == "ночи" and hours == 12:
+        hours = 0
+    if half == "p" and hours < 12:
+        hours += 12
+    elif half == "a" and hours == 12:
+        hours = 0
+    return hours + minutes / 60
+
+
 def _unit_hours(unit: str) -> float:
     unit = unit.lower()
     table = (("min", "minute"), ("мин", "minute"), ("hour", "hour"), ("hr", "hour"), ("час", "hour"),
@@ -81,11 +127,14 @@ def _unit_hours(unit: str) -> float:
     return 1.0
 
 
-def _is_rate(text: str, start: int, values: list[Value]) -> bool:
-    """ "$9.99 a month", "299 ₽ в месяц", "per year": a price rate, not a duration claim."""
+def _is_rate(text: str, start: int, values: list[Value], end: int | None = None) -> bool:
+    """ "$9.99 a month", "299 ₽ в месяц", "per year", «на месяц за 299 ₽»: a price rate, not a
+    duration claim."""
     before = text[max(0, start - 6):start].lower()
     after_money = any(0 <= start - v.end <= 4 for v in values if v.kind.startswith("money"))
-    return after_money or before.endswith(("per ", "в ", "/"))
+    before_money = end is not None and any(0 <= v.start - end <= 5 and text[end:v.start].strip().lower() in ("за", "for")
+                                           for v in values if v.kind.startswith("money"))
+    return after_money or before_money or before.endswith(("per ", "в ", "/"))
 
 
 def extract_values(text: str) -> list[Value]:
@@ -107,10 +156,16 @@ def _extract_values(text: str) -> tuple[Value, ...]:
             kind = "money:RUB" if match.group("rub") else "money:USD"
             values.append(Value(kind, amount, match.start(), match.end(), match.group(0)))
             taken.append(match.span())
+    for match in AGE.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        amount = to_number(next(g for g in match.groups() if g))
+        values.append(Value("age", float(amount or 0), match.start(), match.end(), match.group(0)))
+        taken.append(match.span())
     for match in DURATION.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if _is_rate(text, match.start(), values) and to_number(match.group("a")) == 1:
+        if _is_rate(text, match.start(), values, match.end()) and to_number(match.group("a")) == 1:
             continue
         if text[max(0, match.start() - 5):match.start()].lower() == "half ":
             continue  # "half an hour" is read below as 30 minutes
@@ -125,7 +180,7 @@ def _extract_values(text: str) -> tuple[Value, ...]:
     for match in BARE_UNIT.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if _is_rate(text, match.start(), values):
+        if _is_rate(text, match.start(), values, match.end()):
             continue
         if match.group("half"):
             values.append(Value("duration", 0.5, match.start(), match.end(), match.group(0)))
@@ -134,8 +189,26 @@ def _extract_values(text: str) -> tuple[Value, ...]:
         hours = {"сутки": 24, "суток": 24, "полчаса": 0.5, "месяц": 720, "месяца": 720, "неделю": 168,
                  "недели": 168, "год": 8640, "года": 8640}.get(word)
         values.append(Value("duration", hours if hours else _unit_hours(word), match.start(), match.end(), match.group(0)))
+    for match in RU_COMPOUND.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        count = _RU_PREFIX.get((match.group("n") or "одно").lower(), 1)
+        unit = {"часов": "hour", "дневн": "day", "недельн": "week", "месячн": "month", "минутн": "minute"}
+        values.append(Value("duration", float(count * HOURS_PER[unit[match.group("unit").lower()]]), match.start(), match.end(),
+                            match.group(0)))
+        taken.append(match.span())
     for match in PERCENT.finditer(text):
         amount = to_number(match.group("a"))
         if amount is not None:
             values.append(Value("percent", amount, match.start(), match.end(), match.group(0)))
+            taken.append(match.span())
+    for match in TIME.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        for part in ("a", "b"):
+            hours = clock_hours(match.group(part)) if match.group(part) else None
+            if hours is not None:
+                values.append(Value("time", hours, match.start(), match.end(), match.group(0)))
+    for match in ALL_DAY.finditer(text):
+        values += [Value("time", h, match.start(), match.end(), match.group(0)) for h in (0.0, 24.0)]
     return tuple(sorted(values, key=lambda v: v.start))

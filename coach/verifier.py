@@ -11,8 +11,9 @@ import numpy as np
 
 from coach.claim_features import FEATURES
 
-#: Feature names of the full vector: the pair features, then the two rule verdicts.
-ALL_FEATURES = (*FEATURES, "rule_contradiction", "rule_support")
+#: Feature names of the full vector: the pair features, the pair model's probability that the
+#: claim is not backed by its closest KB statement, then the two rule verdicts.
+ALL_FEATURES = (*FEATURES, "pair_unsupported", "rule_contradiction", "rule_support")
 WEIGHTS_FILE = "verifier.json"
 
 

@@ -19,7 +19,16 @@ from typing import Any
 import numpy as np
 
 from coach.claim_features import content, pair_features
-from coach.claims import CLAIM_CUE, SITUATIONAL, bounded, claim_groups, same_claim, situational_amounts
+from coach.claims import (
+    CLAIM_CUE,
+    SITUATIONAL,
+    bounded,
+    claim_groups,
+    claimed_values,
+    same_claim,
+    situational_amounts,
+    within_hours,
+)
 from coach.entities import check_mention, mentions
 from coach.grounding import (
     Statement,
@@ -32,9 +41,11 @@ from coach.grounding import (
 )
 from coach.kb_index import Hit
 from coach.nlp import Analysis, Sentence, TurnAnalysis
+from coach.pair_model import PairModel
 from coach.retrieval import retrieve_for_reply
 from coach.scorers import register
 from coach.scorers.base import Scorer
+from coach.sensitive import SecretRequest, asks_for_secret, secret_request
 from coach.types import DimensionScore, Flag, Suggestion
 from coach.values import Value, extract_values
 from coach.verifier import Verifier
@@ -50,12 +61,22 @@ SUPPORT_MARGIN = 0.05
 STATEMENT_COVERAGE = 0.5
 #: Below this verifier probability a grounded claim counts as supported.
 SUPPORTED_BELOW = 0.3
+#: Words that state a limit the way a negation does ("only one code", «только один»).
+ONLY = re.compile(r"\b(?:only|just one|a single|только|лишь|всего один|одн[аиоу] на)\b", re.IGNORECASE)
 #: A KB statement this close in meaning to a claim is about the same thing.
 POLARITY_SIMILARITY = 0.6
 #: ... and, to call opposite polarity a contradiction, they share this many content words.
 MIN_SHARED_WORDS = 2
+#: A KB statement giving the claim's value backs it only when it is within this cosine of the
+#: closest statement giving a value of that kind (the claim's slot).
+SAME_VALUE_MARGIN = 0.1
+#: What each content word a claim shares with a statement adds to their cosine, when choosing
+#: the statement that governs a value (at most three words count).
+LEXICAL_BONUS = 0.03
+#: A KB menu path this close to the claim is the one the reply should have given.
+PATH_SIMILARITY = 0.4
 #: The statement a value is compared with must be at least this close to the claim.
-SLOT_SIMILARITY = 0.45
+SLOT_SIMILARITY = 0.3
 @dataclass(frozen=True)
 class SentenceCheck:
     """Everything the verifier knows about one claim sentence: retrieval, the aligned KB
@@ -78,7 +99,7 @@ class CorrectnessScorer(Scorer):
 
     def warm_up(self) -> None:
         """Load the verifier and build the statement index (its vectors come from the KB cache)."""
-        _ = self.verifier
+        _ = self.verifier, self.pair_model
         if self.resources.kb is not None:
             _ = self.statements
 
@@ -109,11 +130,16 @@ class CorrectnessScorer(Scorer):
         """The learned verifier from ``models/correctness`` if one was trained."""
         return Verifier.load(Path(self.resources.config.models_dir) / "correctness")
 
+    @cached_property
+    def pair_model(self) -> PairModel | None:
+        """The claim/evidence pair model from ``models/pairs`` (one verifier feature)."""
+        return PairModel.load(Path(self.resources.config.models_dir) / "pairs")
+
     def check_sentence(self, sentence: Sentence, turn: TurnAnalysis, analysis: Analysis,
                        situational: set[tuple[str, float]]) -> SentenceCheck | None:
         """Ground one reply sentence; None when it states nothing checkable or the KB does not
         cover it (``uncovered`` is then told apart by the caller through ``claim_like``)."""
-        values = [v for v in extract_values(sentence.text) if (v.kind, v.amount) not in situational]
+        values = claimed_values(sentence.text, situational)
         claim_hits, conversation_hits = self._retrieve(sentence, turn, analysis)
         if not claim_hits:
             return None
@@ -125,22 +151,40 @@ class CorrectnessScorer(Scorer):
         article_text = "\n".join(s.text for a in articles[:2] for s in self.statements.by_article.get(a, []))
         retrieval = max(claim_hits[0].similarity, conversation_hits[0].similarity if conversation_hits else 0.0)
         contradicted = any(v is not None and v is not True for v in verdicts)
+        unsupported = max((self.pair_model.probability(sentence.text, s.text, analysis.vector(sentence.text),
+                                                       self.statements.vectors[s.text]) for s, _ in aligned[:1]),
+                          default=0.0) if self.pair_model else 0.0
         features = np.concatenate([pair_features(sentence.text, aligned, article_text, retrieval),
-                                   [float(contradicted), float(any(v is True for v in verdicts))]])
+                                   [unsupported, float(contradicted), float(any(v is True for v in verdicts))]])
         return SentenceCheck(sentence, aligned, verdicts, features)
+
+    def secret_check(self, sentence: Sentence, turn: TurnAnalysis, analysis: Analysis) -> SecretRequest | None:
+        """A request for a password, code or card number that the KB says is never made."""
+        if not asks_for_secret(sentence.text):
+            return None
+        articles = [h.passage.article_id for h in retrieve_for_reply(self.resources.kb, analysis, turn.index,
+                                                                     k=SUPPORT_ARTICLES)]
+        return secret_request(sentence.text, self.statements, analysis.language, articles)
 
     @staticmethod
     def claim_like(sentence: Sentence) -> bool:
         """Whether a sentence states something a KB could confirm or contradict."""
         if sentence.text.rstrip().endswith("?") or SITUATIONAL.search(sentence.text):
             return False
-        return bool(extract_values(sentence.text) or CLAIM_CUE.search(sentence.text) or menu_paths(sentence.text))
+        return bool(extract_values(sentence.text) or CLAIM_CUE.search(sentence.text) or menu_paths(sentence.text)
+                    or contacts(sentence.text))
 
     def _score_reply(self, turn: TurnAnalysis, analysis: Analysis) -> tuple[DimensionScore, str | None]:
         supported = contradicted = uncovered = 0
         flags: list[Flag] = []
         situational = situational_amounts(analysis, turn.index)
         for sentence in turn.sentences:
+            request = self.secret_check(sentence, turn, analysis)
+            if request is not None:
+                contradicted += 1
+                flags.append(self._flag(turn, sentence, request.start, request.end, request.statement, "",
+                                        asks=True))
+                continue
             if not self.claim_like(sentence):
                 continue
             check = self.check_sentence(sentence, turn, analysis, situational)
@@ -171,14 +215,26 @@ class CorrectnessScorer(Scorer):
         conversation_hits = retrieve_for_reply(kb, analysis, turn.index, k=SUPPORT_ARTICLES,
                                                extra=sentence.text, extra_tokens=tokens)
         best = max((h.similarity for h in claim_hits[:1] + conversation_hits[:1]), default=0.0)
-        # A named plan, payment method or code is checked against the whole KB regardless.
-        if best < kb.config.min_similarity and not mentions(sentence.text, analysis.language):
+        # A named plan, payment method or code, or an e-mail address or phone number, is checked
+        # against the whole KB regardless.
+        if best < kb.config.min_similarity and not (mentions(sentence.text, analysis.language)
+                                                    or contacts(sentence.text)):
             # Passages are long; a short claim can still match one of their statements closely.
             articles = [h.passage.article_id for h in conversation_hits[:2]]
             aligned = self.statements.align(analysis.vector(sentence.text), articles, k=1)
             if not aligned or aligned[0][1] < STATEMENT_COVERAGE:
                 return [], []  # Not covered by the KB: abstain rather than call the agent wrong.
         return claim_hits, conversation_hits
+
+    def _stating(self, vector: np.ndarray, text: str, articles: list[str], kind: str) -> list[tuple[Statement, float]]:
+        """Statements of ``articles`` giving a value of ``kind``, closest first. Closeness is the
+        cosine plus a little per shared content word: "Dairy only needs 1 day" is about the
+        "dairy: at least 3 days" line, though the "bread: at least 1 day" line is as close in meaning."""
+        words = content(text)
+        scored = [(s, sim + LEXICAL_BONUS * min(3, len(words & content(s.text))))
+                  for s, sim in self.statements.align(vector, articles, k=100)
+                  if any(v.kind == kind for v in extract_values(s.text))]
+        return sorted(scored, key=lambda pair: -pair[1])
 
     def _verdicts(self, sentence: Sentence, values: list[Value], governing: list[Hit], ranked: list[Hit],
                   analysis: Analysis):  # noqa: ANN202 - yields True or (span, statement, corrected)
@@ -187,16 +243,22 @@ class CorrectnessScorer(Scorer):
         index = self.statements
         aligned = index.align(analysis.vector(sentence.text), articles, k=3)
         for claim in claim_groups(values):
-            kind, business = claim[0].kind, claim[0].business
-            # Compared statement by statement: a range must be stated as that range.
-            if any(same_claim(claim, [v for v in extract_values(s.text) if v.kind == kind and v.business == business])
-                   for aid in articles for s in index.by_article.get(aid, [])):
+            kind = claim[0].kind
+            # Compared statement by statement: a range must be stated as that range. The statement
+            # must be about the same thing: "2-hour slots" is not backed by "up to 2 hours before".
+            stating = self._stating(analysis.vector(sentence.text), sentence.text, articles, kind)
+            if any(same_claim(claim, [v for v in extract_values(s.text) if v.kind == kind])
+                   for s, sim in stating if sim >= stating[0][1] - SAME_VALUE_MARGIN):
+                yield True
+                continue
+            if kind == "time" and any(within_hours(claim, [v for v in extract_values(s.text) if v.kind == kind], sentence.text)
+                                      for s, sim in stating if sim >= stating[0][1] - SAME_VALUE_MARGIN):
                 yield True
                 continue
             # "You can book three days ahead" is right when the KB says "at most 7 days ahead".
             if not bounded(sentence.text, claim[0]) and any(
                     bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
-                    for aid in articles[:1] for s in index.by_article.get(aid, [])
+                    for s, sim in stating if sim >= stating[0][1] - SAME_VALUE_MARGIN
                     for v in extract_values(s.text) if v.kind == kind):
                 yield True
                 continue
@@ -204,23 +266,24 @@ class CorrectnessScorer(Scorer):
             # The article the conversation is about governs first; the claim's own best next.
             slot = None
             for article in dict.fromkeys([h.passage.article_id for h in ranked[:1]] + articles[:1]):
-                slot = next(((s, sim) for s, sim in index.align(analysis.vector(sentence.text), [article], k=50)
-                             if any(v.kind == kind for v in extract_values(s.text))), None)
+                slot = next(iter(self._stating(analysis.vector(sentence.text), sentence.text, [article], kind)), None)
                 if slot is not None and slot[1] >= SLOT_SIMILARITY:
                     break
             # The slot must be about the same thing: close in meaning and sharing a word.
             if slot is None or slot[1] < SLOT_SIMILARITY:
                 yield None  # nothing in the KB states this slot closely enough to compare
                 continue
-            kb_values = [v for v in extract_values(slot[0].text) if v.kind == kind]
-            corrected = (sentence.text[:claim[0].start] + kb_values[0].text + sentence.text[claim[0].end:]
-                         if len(kb_values) == 1 else "")
+            kb_claims = claim_groups([v for v in extract_values(slot[0].text) if v.kind == kind])
+            corrected = (sentence.text[:claim[0].start] + kb_claims[0][0].text + sentence.text[claim[0].end:]
+                         if len(kb_claims) == 1 else "")
             yield (claim[0].start, claim[0].end, slot[0], corrected)
         for match in menu_paths(sentence.text):
             if path_supported(match.group(0), index.all_paths):
                 yield True
             else:
-                best = next((s for s, _ in aligned if ">" in s.text), aligned[0][0] if aligned else None)
+                # Only a path the KB gives for the same task shows this one is wrong; a path for a
+                # task the KB never describes is not covered.
+                best = next((s for s, sim in aligned if ">" in s.text and sim >= PATH_SIMILARITY), None)
                 yield (match.start(), match.end(), best, "") if best else None
         if not is_negated(sentence.text):
             for mention in mentions(sentence.text, analysis.language):
@@ -234,28 +297,38 @@ class CorrectnessScorer(Scorer):
             if index.all_contacts and not contact_supported(match.group(0), index.all_contacts):
                 best = next((s for s, _ in index.align(analysis.vector(sentence.text), articles, k=20)
                              if contacts(s.text)), None)
+                # An address the KB never gives is wrong whatever the topic: cite the KB's own
+                # contact details (the closest in meaning) when the article has none.
+                pool = [st for st, _ in index.lowered.get(analysis.language, []) if contacts(st.text)]
+                if best is None and pool:
+                    best = max(pool, key=lambda st: float(index.vectors[st.text] @ analysis.vector(sentence.text)))
                 yield (match.start(), match.end(), best, "") if best else None
-        if values or not aligned:
+        # A sentence stating values is judged on them, even when they only repeat the customer's.
+        if values or not aligned or extract_values(sentence.text):
             return
         statement, similarity = aligned[0]
         if similarity < POLARITY_SIMILARITY:
             return
         shared = content(statement.text) & content(sentence.text)
         kb_negative, reply_negative = is_negated(statement.text), is_negated(sentence.text)
+        # "Only one code per order" restates "codes cannot be combined": a limit is not an affirmation.
+        reply_negative = reply_negative or bool(ONLY.search(sentence.text))
         # Only "affirms what the KB denies" ("you can combine codes") is flagged: a negation in
         # a reply often belongs to another clause than the one that matched, so the reverse
-        # ("credit never expires") is not trusted without a better model.
+        # ("credit never expires") is left to the learned verifier (it sees the clause's polarity).
         if kb_negative and not reply_negative and len(shared) >= MIN_SHARED_WORDS:
             yield (0, len(sentence.text), statement, "")
         elif kb_negative == reply_negative:
             yield True
 
     def _flag(self, turn: TurnAnalysis, sentence: Sentence, start: int, end: int, statement: Statement,
-              corrected: str, probability: float | None = None) -> Flag:
+              corrected: str, probability: float | None = None, asks: bool = False) -> Flag:
         claim = sentence.text[start:end]
-        high = bool(extract_values(claim) and extract_values(claim)[0].kind in HIGH_SEVERITY_KINDS) or bool(
+        # Asking for a secret is a security matter: always high.
+        high = asks or bool(extract_values(claim) and extract_values(claim)[0].kind in HIGH_SEVERITY_KINDS) or bool(
             HIGH_SEVERITY_ARTICLES.search(statement.article_id))
-        reason = f"Says \"{claim}\"; the KB article \"{statement.title}\" says: \"{statement.text}\""
+        said = "Asks the customer for" if asks else "Says"
+        reason = f"{said} \"{claim}\"; the KB article \"{statement.title}\" says: \"{statement.text}\""
         if probability is not None:
             reason += f" (verifier confidence {probability:.2f})"
         suggestion = Suggestion(corrected or f"The KB says: {statement.text}", statement.article_id, statement.passage)

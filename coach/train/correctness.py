@@ -40,6 +40,9 @@ class Example:
     reply_gold: int
     group: str
     rule_flag: bool
+    #: False for sentences flagged before any claim check (a request for a secret): they count
+    #: in the reply metrics but have no claim features to learn from.
+    fit: bool = True
 
 
 def collect(coach: Coach, folder: str) -> list[Example]:
@@ -60,6 +63,10 @@ def collect(coach: Coach, folder: str) -> list[Example]:
                 continue
             situational = situational_amounts(analysis, turn.index)
             for sentence in turn.sentences:
+                if scorer.secret_check(sentence, turn, analysis) is not None:
+                    examples.append(Example(np.zeros(len(ALL_FEATURES)), 1, (analysis.transcript.id, turn.index),
+                                            int(record.get("correctness") == 1), analysis.transcript.id, True, False))
+                    continue
                 if not scorer.claim_like(sentence):
                     continue
                 check = scorer.check_sentence(sentence, turn, analysis, situational)
@@ -77,6 +84,7 @@ def collect(coach: Coach, folder: str) -> list[Example]:
 def _fit(examples: list[Example]) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
+    examples = [e for e in examples if e.fit]
     x = np.stack([e.features for e in examples])
     y = np.array([e.label for e in examples])
     mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -98,6 +106,24 @@ def reply_metrics(examples: list[Example], probabilities: np.ndarray, threshold:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
             "tp": tp, "fp": fp, "fn": fn}
+
+
+def choose_threshold(candidates: list[tuple[float, dict]]) -> float:
+    """The lowest threshold down to which out-of-fold precision stays at the target all the way.
+
+    Walking down from the top and stopping at the first miss, rather than taking the best
+    recall anywhere above the target, keeps a lucky dip in a small set from choosing a
+    threshold whose neighbours are far less precise.
+    """
+    ordered = sorted(candidates, key=lambda c: -c[0])
+    chosen = None
+    for threshold, metrics in ordered:
+        if metrics["precision"] < TARGET_PRECISION and metrics["tp"] + metrics["fp"] > 0:
+            break
+        chosen = threshold
+    if chosen is None:  # not even the top threshold is precise enough: flag as little as possible
+        return float(ordered[0][0])
+    return float(chosen)
 
 
 def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None = None) -> dict:
@@ -124,9 +150,7 @@ def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None
         for i in test_idx:
             z = ((examples[i].features - mean) / scale) @ weights + intercept
             oof[i] = 1 / (1 + np.exp(-z))
-    candidates = [(t, reply_metrics(examples, oof, t, replies)) for t in np.arange(0.5, 0.99, 0.01)]
-    good = [(t, m) for t, m in candidates if m["precision"] >= TARGET_PRECISION]
-    threshold, _ = max(good, key=lambda c: c[1]["recall"]) if good else max(candidates, key=lambda c: c[1]["precision"])
+    threshold = choose_threshold([(t, reply_metrics(examples, oof, t, replies)) for t in np.arange(0.5, 0.99, 0.01)])
     metrics = {}
     for folder in per_set:
         idx = offsets[folder]
@@ -145,8 +169,8 @@ def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None
         heldout_metrics[folder] = reply_metrics(group, probabilities, verifier.threshold, sub_replies)
     card = {
         "model": "correctness verifier: logistic regression over claim/KB-statement pair features",
-        "features": list(ALL_FEATURES), "trained_on": folders, "examples": len(examples),
-        "positives": int(sum(e.label for e in examples)), "date": dt.date.today().isoformat(),
+        "features": list(ALL_FEATURES), "trained_on": folders, "examples": sum(e.fit for e in examples),
+        "positives": int(sum(e.label for e in examples if e.fit)), "date": dt.date.today().isoformat(),
         "seed": SEED, "threshold": round(float(threshold), 2), "target_precision": TARGET_PRECISION,
         "out_of_fold_reply_metrics": metrics, "heldout_reply_metrics": heldout_metrics,
         "versions": {"python": platform.python_version(), "scikit-learn": version("scikit-learn"),

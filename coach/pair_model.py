@@ -1,0 +1,120 @@
+"""A claim-agnostic pair model: is a claim unsupported by (or contradicting) a piece of evidence?
+
+It knows nothing about support slots or the KB's layout: it reads two texts and their
+sentence embeddings and says how likely the claim says something the evidence does not
+back. It is trained (``coach train pairs``) on the shared passage-grounded dialogue sets
+(BEGIN, FaithDial's audit), the KB-consistency set (CI-ToD) and support claim pairs, and the
+correctness verifier uses its probability as one of its features.
+
+Features follow the classic sentence-pair recipe (the element-wise product and absolute
+difference of the two embeddings) plus the signals a reviewer checks: similarity, word
+overlap, words the evidence never uses, negation on one side only, values that differ, and
+promises without limit against a limited rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coach.claim_features import content
+from coach.grounding import clauses, is_negated
+from coach.values import extract_values
+
+WEIGHTS_FILE = "pair_model.json"
+SCALAR_FEATURES = (
+    "cosine", "jaccard", "novel_share", "claim_denies", "evidence_denies", "value_differs", "value_agrees",
+    "unknown_numbers", "overpromise",
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+#: Words that promise without limit ("any time", "unlimited", "everyone", «в любой момент»).
+UNRESTRICTED = re.compile(
+    r"\b(?:any(?:time| time| of| other|one)?|every(?:one|body| time| year| month)?|all|whole|unlimited|no limit|"
+    r"as many|as much|always|immediately|instantly|right away|everywhere|anywhere|regardless|"
+    r"люб\w+|вс[еёя]\w*|всегда|сразу|мгновенно|без ограничений|неограниченн\w+|сколько угодно|"
+    r"кажд\w+|везде|по всему)\b", re.IGNORECASE)
+#: Words that limit a rule ("only", "once", "up to", "within", «только», «не более»).
+RESTRICTED = re.compile(
+    r"\b(?:only|once|up to|within|at most|maximum|limit\w*|must|except|unless|until|before|per|first|single|"
+    r"at least|только|один раз|однократно|не более|не больше|максимум|до|в течение|кроме|если|пока|"
+    r"не позднее|перв\w+|не меньше|не менее|лимит\w*)\b", re.IGNORECASE)
+
+
+def scalar_features(claim: str, evidence: str, cosine: float) -> np.ndarray:
+    """The reviewer's signals for one (claim, evidence) pair, in ``SCALAR_FEATURES`` order."""
+    words, said = content(claim), content(evidence)
+    union = words | said
+    # Polarity in the clause of the claim that says what the evidence says.
+    clause = max(clauses(claim), key=lambda c: len(content(c) & said), default=claim)
+    claim_neg, evidence_neg = is_negated(clause), is_negated(evidence)
+    values, stated = extract_values(claim), extract_values(evidence)
+    same_kind = [(c, [v for v in stated if v.kind == c.kind]) for c in values]
+    same_kind = [(c, vs) for c, vs in same_kind if vs]
+    differs = any(all(abs(v.amount - c.amount) > 1e-6 for v in vs) for c, vs in same_kind)
+    agrees = any(any(abs(v.amount - c.amount) < 1e-6 for v in vs) for c, vs in same_kind)
+    numbers = _NUMBER.findall(claim)
+    evidence_numbers = set(_NUMBER.findall(evidence))
+    return np.array([
+        cosine,
+        len(words & said) / len(union) if union else 0.0,
+        len(words - said) / len(words) if words else 0.0,
+        float(claim_neg and not evidence_neg),
+        float(evidence_neg and not claim_neg),
+        float(differs),
+        float(agrees),
+        sum(n not in evidence_numbers for n in numbers) / len(numbers) if numbers else 0.0,
+        float(bool(UNRESTRICTED.search(claim)) and bool(RESTRICTED.search(evidence))),
+    ], dtype=np.float64)
+
+
+def pair_matrix(claims: list[str], evidence: list[str], claim_vectors: np.ndarray,
+                evidence_vectors: np.ndarray) -> np.ndarray:
+    """One row per pair: embedding product, absolute difference, then the scalar signals."""
+    u, v = np.asarray(claim_vectors, dtype=np.float64), np.asarray(evidence_vectors, dtype=np.float64)
+    cosines = np.einsum("ij,ij->i", u, v)
+    scalars = np.stack([scalar_features(c, e, float(s)) for c, e, s in zip(claims, evidence, cosines, strict=True)])
+    return np.hstack([u * v, np.abs(u - v), scalars])
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """Logistic-regression weights over ``pair_matrix`` rows, with their standardisation."""
+
+    weights: np.ndarray
+    intercept: float
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """Probability that each pair's claim is not backed by its evidence."""
+        z = ((rows - self.mean) / self.scale) @ self.weights + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def probability(self, claim: str, evidence: str, claim_vector: np.ndarray, evidence_vector: np.ndarray) -> float:
+        """The probability for a single pair."""
+        rows = pair_matrix([claim], [evidence], claim_vector[None, :], evidence_vector[None, :])
+        return float(self.probabilities(rows)[0])
+
+    def save(self, folder: Path) -> None:
+        """Write ``pair_model.json`` into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / WEIGHTS_FILE).write_text(json.dumps({
+            "scalar_features": list(SCALAR_FEATURES), "weights": np.round(self.weights, 6).tolist(),
+            "intercept": self.intercept, "mean": np.round(self.mean, 6).tolist(),
+            "scale": np.round(self.scale, 6).tolist(),
+        }), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> PairModel | None:
+        """Read a saved pair model; None if there is none."""
+        path = folder / WEIGHTS_FILE
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["scalar_features"] != list(SCALAR_FEATURES):
+            raise ValueError(f"{path}: trained with other features; retrain with `coach train pairs`")
+        return cls(np.array(data["weights"]), float(data["intercept"]), np.array(data["mean"]), np.array(data["scale"]))

@@ -1,0 +1,174 @@
+"""Typed values a claim states, which of them it really claims, and the rules that compare
+them with the KB (times of day, ages, limits, paths, polarity)."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.claims import claimed_values, within_hours
+from coach.grounding import is_negated, path_supported, split_statements
+from coach.pipeline import Coach
+from coach.values import extract_values
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Refunds take 5-10 business days.", [("duration", 120.0), ("duration", 240.0)]),
+    ("Delivery is $3.99, free over thirty-five dollars.", [("money:USD", 3.99), ("money:USD", 35.0)]),
+    ("Ответ придёт в течение двое суток.", [("duration", 48.0)]),
+    ("Our first slot starts at 7:00.", [("time", 7.0)]),
+    ("We deliver from 9 am to 9 pm.", [("time", 9.0), ("time", 21.0)]),
+    ("Доставляем с 8 утра до 10 вечера.", [("time", 8.0), ("time", 22.0)]),
+    ("Call us 24/7.", [("time", 0.0), ("time", 24.0)]),
+    ("Поддержка работает круглосуточно.", [("time", 0.0), ("time", 24.0)]),
+    ("You must be 21+ to buy alcohol.", [("age", 21.0)]),
+    ("Yes, you must be 18 or over.", [("age", 18.0)]),
+    ("Энергетики продаются только покупателям от 18 лет.", [("age", 18.0)]),
+    ("Доставка идёт двухчасовыми интервалами.", [("duration", 2.0)]),
+    ("Basketly привозит заказы в часовые интервалы.", [("duration", 1.0)]),
+    # Rates are prices, not durations.
+    ("Plus is $9.99 a month.", [("money:USD", 9.99)]),
+    ("Тарифов два: на месяц за 299 ₽ и на год за 2 990 ₽.", [("money:RUB", 299.0), ("money:RUB", 2990.0)]),
+    # Not values: counts, a price with cents, a duration after "over".
+    ("Orders over 20 items are split in two bags.", []),
+    ("Подождите от 10 дней.", [("duration", 240.0)]),
+])
+def test_values_are_typed_and_normalised(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(v.kind, v.amount) for v in extract_values(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "claimed"), [
+    # Arithmetic for this customer is not a policy claim.
+    ("It drops to zero once your basket reaches $35, so you're only $7 short.", ["$35"]),
+    ("Plus Annual is $99 a year, which works out to $8.25 a month.", ["$99"]),
+    # A time ruled out beside the one given is not claimed.
+    ("Our first slot starts at 8:00, so 7am isn't possible, sorry.", ["8:00"]),
+    # A negated value on its own is still the claim.
+    ("You can't return items after 30 days.", ["30 days"]),
+])
+def test_claimed_values_leave_out_arithmetic_and_ruled_out_values(text: str, claimed: list[str]) -> None:
+    assert [v.text for v in claimed_values(text, set())] == claimed
+
+
+@pytest.mark.parametrize(("claim", "kb", "within"), [
+    ("Delivery at 10:00 works.", "Slots run between 8:00 and 22:00.", True),
+    ("The last slot is 21:00-22:00.", "Slots run between 8:00 and 22:00.", True),
+    ("We deliver from 9:00 to 21:00.", "Slots run between 8:00 and 22:00.", False),
+    ("Our first slot starts at 7:00.", "Slots run between 8:00 and 22:00.", False),
+])
+def test_times_within_the_kb_hours(claim: str, kb: str, within: bool) -> None:
+    assert within_hours(extract_values(claim), extract_values(kb)) is within
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    ("Yes, alcohol can come by Express too, so it'll be with you in no time.", False),
+    ("No problem, the trial starts today.", False),
+    ("Для хлеба мы гарантируем не меньше 3 дней.", False),
+    ("It arrives in no more than 2 days.", False),
+    ("Alcohol is not available with Express delivery.", True),
+])
+def test_idioms_and_bounds_negate_nothing(text: str, negated: bool) -> None:
+    assert is_negated(text) is negated
+
+
+@pytest.mark.parametrize(("path", "supported"), [
+    ("Account > Plus > Add members", False),
+    ("Account > Plus", True),
+    ("Orders > the order > Report a problem", True),
+    # Russian menu items are inflected in a sentence: «в Настройках > Безопасность».
+    ("Настройках > Безопасность", True),
+    ("Настройках > Уведомления", False),
+])
+def test_paths_going_past_a_kb_path_must_end_in_a_known_item(coach: Coach, path: str, supported: bool) -> None:
+    from coach.grounding import StatementIndex
+
+    assert path_supported(path, StatementIndex(coach.kb, coach.nlp).all_paths) is supported
+
+
+def test_only_the_sentence_introducing_a_list_leads_its_items() -> None:
+    statements = split_statements("We want food to last. Each product has a shelf life:\n\n- dairy: 3 days.\n")
+    assert statements == ["We want food to last.", "Each product has a shelf life dairy: 3 days."]
+
+
+@pytest.mark.parametrize(("draft", "context", "flagged"), [
+    ("Our first slot starts at 7:00.", "What's the earliest delivery slot?", True),
+    ("The earliest slot starts at 8:00.", "What's the earliest delivery slot?", False),
+    ("We deliver in 2-hour slots from 9:00 to 21:00.", "When do you deliver?", True),
+    ("We deliver in 1-hour slots between 8 am and 10 pm, every day.", "When do you deliver?", False),
+    ("You can call us on +1 800 555 0142, 24/7.", "Can I phone you at night?", True),
+    ("Yes, you must be 18 or over and show a photo ID at the door.", "How old do I need to be to order beer?", True),
+    ("You need to be 21 or older and show ID.", "How old do I need to be to order beer?", False),
+    ("Go to Account > Plus > Add members and invite them by email.", "Can I add my roommate to Plus?", True),
+    ("Yes, alcohol can come by Express too, so it'll be with you in no time.", "Can beer come by Express?", True),
+    ("Only one code can go on each order, so pick the one that saves you more.", "Can I use two codes?", False),
+    ("Интервалы доставки у нас двухчасовые, с 8:00 до 22:00 каждый день.", "Какие у вас интервалы доставки?", True),
+    ("Интервалы доставки у нас часовые, с 8:00 до 22:00 каждый день.", "Какие у вас интервалы доставки?", False),
+])
+def test_value_time_age_path_and_polarity_claims(coach: Coach, draft: str, context: str, flagged: bool) -> None:
+    reply = coach.check(draft, context=context)
+    assert bool([f for f in reply.flags if f.dimension == "correctness"]) is flagged, reply.flags
+
+
+def test_a_wrong_time_gets_the_kb_hours_as_its_correction(coach: Coach) -> None:
+    reply = coach.check("You can call us on +1 800 555 0142, 24/7.", context="Can I phone you at night?")
+    flag = next(f for f in reply.flags if f.dimension == "correctness")
+    assert flag.suggestion.text == "You can call us on +1 800 555 0142, 8:00-20:00."
+    assert flag.suggestion.kb_article == "contact-support"
+
+
+@pytest.mark.parametrize(("claim", "kb", "same"), [
+    ("one to two weeks", "5-10 business days", True),
+    ("5-10 days", "5-10 business days", False),
+    ("a week", "5 business days", True),
+    ("48 hours", "two days", True),
+])
+def test_business_days_match_the_calendar_weeks_they_make(claim: str, kb: str, same: bool) -> None:
+    from coach.claims import same_claim
+
+    assert same_claim(extract_values(claim), extract_values(kb)) is same
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    ("No need to delete anything: you can cancel Plus on its own in Account > Plus.", True),
+    ("No, you can cancel Plus on its own.", False),
+])
+def test_a_leading_no_answers_only_when_it_stands_alone(text: str, negated: bool) -> None:
+    assert is_negated(text) is negated
+
+
+@pytest.mark.parametrize(("draft", "context", "flagged"), [
+    ("To verify you, could you send me the one-time code we just texted you?", "I can't log in.", True),
+    ("Please reply with the full card number and expiry date so I can match the charge.", "A charge I don't know.", True),
+    ("If you like, just tell us your current password here and we'll reset it.", "I forgot my password.", True),
+    ("Продиктуйте, пожалуйста, код из SMS — я проверю, откуда был запрос.", "Мне пришёл код, я не входил.", True),
+    ("Пришлите, пожалуйста, полный номер карты, и я найду платёж.", "Списали деньги дважды.", True),
+    # Warning about scams, or asking for what may be asked, is right.
+    ("Never share your one-time code with anyone, even us.", "Someone called asking for my code.", False),
+    ("Could you send me your order number?", "My order is missing.", False),
+])
+def test_asking_for_a_secret_contradicts_the_kb(coach: Coach, draft: str, context: str, flagged: bool) -> None:
+    flags = [f for f in coach.check(draft, context=context).flags if f.dimension == "correctness"]
+    assert bool(flags) is flagged, flags
+    if flagged:
+        assert flags[0].severity == "high" and flags[0].reason.startswith("Asks the customer for")
+
+
+@pytest.mark.parametrize(("draft", "flagged"), [
+    ("You can email us at help@basketly.example and we'll reply within 24 hours.", False),
+    ("Please email our fraud team at fraud@basketly.example with the caller's number.", True),
+])
+def test_contact_details_are_checked_even_without_a_claim_word(coach: Coach, draft: str, flagged: bool) -> None:
+    flags = [f for f in coach.check(draft, context="How do I report a scam call?").flags if f.dimension == "correctness"]
+    assert bool(flags) is flagged, flags
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Could you read me the six-digit code we just texted you?", True),
+    ("Продиктуйте, пожалуйста, код из SMS.", True),
+    ("Никому не сообщайте код из SMS, даже нам.", False),
+    ("Never share your password with anyone.", False),
+    ("Please send me a photo of the receipt.", False),
+])
+def test_what_counts_as_asking_for_a_secret(text: str, asks: bool) -> None:
+    from coach.sensitive import asks_for_secret
+
+    assert asks_for_secret(text) is asks
