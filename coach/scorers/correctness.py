@@ -22,12 +22,9 @@ from coach.claim_features import content, pair_features
 from coach.claims import (
     CLAIM_CUE,
     SITUATIONAL,
-    bounded,
     claim_groups,
     claimed_values,
-    same_claim,
     situational_amounts,
-    within_hours,
 )
 from coach.entities import check_mention, mentions
 from coach.grounding import (
@@ -47,6 +44,7 @@ from coach.scorers import register
 from coach.scorers.base import Scorer
 from coach.sensitive import SecretRequest, asks_for_secret, secret_request
 from coach.types import DimensionScore, Flag, Suggestion
+from coach.value_check import value_verdict
 from coach.values import Value, extract_values
 from coach.verifier import Verifier
 
@@ -67,16 +65,8 @@ ONLY = re.compile(r"\b(?:only|just one|a single|только|лишь|всего
 POLARITY_SIMILARITY = 0.6
 #: ... and, to call opposite polarity a contradiction, they share this many content words.
 MIN_SHARED_WORDS = 2
-#: A KB statement giving the claim's value backs it only when it is within this cosine of the
-#: closest statement giving a value of that kind (the claim's slot).
-SAME_VALUE_MARGIN = 0.1
-#: What each content word a claim shares with a statement adds to their cosine, when choosing
-#: the statement that governs a value (at most three words count).
-LEXICAL_BONUS = 0.03
 #: A KB menu path this close to the claim is the one the reply should have given.
 PATH_SIMILARITY = 0.4
-#: The statement a value is compared with must be at least this close to the claim.
-SLOT_SIMILARITY = 0.3
 @dataclass(frozen=True)
 class SentenceCheck:
     """Everything the verifier knows about one claim sentence: retrieval, the aligned KB
@@ -226,57 +216,16 @@ class CorrectnessScorer(Scorer):
                 return [], []  # Not covered by the KB: abstain rather than call the agent wrong.
         return claim_hits, conversation_hits
 
-    def _stating(self, vector: np.ndarray, text: str, articles: list[str], kind: str) -> list[tuple[Statement, float]]:
-        """Statements of ``articles`` giving a value of ``kind``, closest first. Closeness is the
-        cosine plus a little per shared content word: "Dairy only needs 1 day" is about the
-        "dairy: at least 3 days" line, though the "bread: at least 1 day" line is as close in meaning."""
-        words = content(text)
-        scored = [(s, sim + LEXICAL_BONUS * min(3, len(words & content(s.text))))
-                  for s, sim in self.statements.align(vector, articles, k=100)
-                  if any(v.kind == kind for v in extract_values(s.text))]
-        return sorted(scored, key=lambda pair: -pair[1])
-
     def _verdicts(self, sentence: Sentence, values: list[Value], governing: list[Hit], ranked: list[Hit],
                   analysis: Analysis):  # noqa: ANN202 - yields True or (span, statement, corrected)
         """For each claim in the sentence: True (supported), a contradiction, or None."""
         articles = [h.passage.article_id for h in governing]
         index = self.statements
         aligned = index.align(analysis.vector(sentence.text), articles, k=3)
+        vector = analysis.vector(sentence.text)
         for claim in claim_groups(values):
-            kind = claim[0].kind
-            # Compared statement by statement: a range must be stated as that range. The statement
-            # must be about the same thing: "2-hour slots" is not backed by "up to 2 hours before".
-            stating = self._stating(analysis.vector(sentence.text), sentence.text, articles, kind)
-            if any(same_claim(claim, [v for v in extract_values(s.text) if v.kind == kind])
-                   for s, sim in stating if sim >= stating[0][1] - SAME_VALUE_MARGIN):
-                yield True
-                continue
-            if kind == "time" and any(within_hours(claim, [v for v in extract_values(s.text) if v.kind == kind], sentence.text)
-                                      for s, sim in stating if sim >= stating[0][1] - SAME_VALUE_MARGIN):
-                yield True
-                continue
-            # "You can book three days ahead" is right when the KB says "at most 7 days ahead".
-            if not bounded(sentence.text, claim[0]) and any(
-                    bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
-                    for s, sim in stating if sim >= stating[0][1] - SAME_VALUE_MARGIN
-                    for v in extract_values(s.text) if v.kind == kind):
-                yield True
-                continue
-            # The statement that governs this slot: the closest one stating a value of the kind.
-            # The article the conversation is about governs first; the claim's own best next.
-            slot = None
-            for article in dict.fromkeys([h.passage.article_id for h in ranked[:1]] + articles[:1]):
-                slot = next(iter(self._stating(analysis.vector(sentence.text), sentence.text, [article], kind)), None)
-                if slot is not None and slot[1] >= SLOT_SIMILARITY:
-                    break
-            # The slot must be about the same thing: close in meaning and sharing a word.
-            if slot is None or slot[1] < SLOT_SIMILARITY:
-                yield None  # nothing in the KB states this slot closely enough to compare
-                continue
-            kb_claims = claim_groups([v for v in extract_values(slot[0].text) if v.kind == kind])
-            corrected = (sentence.text[:claim[0].start] + kb_claims[0][0].text + sentence.text[claim[0].end:]
-                         if len(kb_claims) == 1 else "")
-            yield (claim[0].start, claim[0].end, slot[0], corrected)
+            yield value_verdict(claim, sentence.text, vector, articles, [h.passage.article_id for h in ranked[:1]],
+                                self.statements)
         for match in menu_paths(sentence.text):
             if path_supported(match.group(0), index.all_paths):
                 yield True

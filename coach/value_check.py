@@ -1,0 +1,80 @@
+"""Checking one stated value (an amount, a duration, a time of day, an age) against the KB.
+
+The value is compared with the statement that governs its slot: the KB statement closest in
+meaning to the claim that states a value of the same kind ("Delivery is free on orders of $35
+or more" for "free delivery from $50"). A corrected sentence swaps in the KB's value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from coach.claim_features import content
+from coach.claims import bounded, claim_groups, same_claim, within_hours
+from coach.grounding import Statement, StatementIndex
+from coach.values import Value, extract_values
+
+#: A KB statement giving the claim's value backs it only when it is within this cosine of the
+#: closest statement giving a value of that kind (the claim's slot).
+SAME_VALUE_MARGIN = 0.1
+#: What each content word a claim shares with a statement adds to their cosine, when choosing
+#: the statement that governs a value (at most three words count).
+LEXICAL_BONUS = 0.03
+#: The statement a value is compared with must be at least this close to the claim.
+SLOT_SIMILARITY = 0.3
+
+
+def stating(statements: StatementIndex, vector: np.ndarray, text: str, articles: list[str],
+            kind: str) -> list[tuple[Statement, float]]:
+    """Statements of ``articles`` giving a value of ``kind``, closest first.
+
+    Closeness is the cosine plus a little per shared content word: "Dairy only needs 1 day" is
+    about the "dairy: at least 3 days" line, though the "bread: at least 1 day" line is as close
+    in meaning.
+    """
+    words = content(text)
+    scored = [(s, sim + LEXICAL_BONUS * min(3, len(words & content(s.text))))
+              for s, sim in statements.align(vector, articles, k=100)
+              if any(v.kind == kind for v in extract_values(s.text))]
+    return sorted(scored, key=lambda pair: -pair[1])
+
+
+def _of_kind(statement: Statement, kind: str) -> list[Value]:
+    return [v for v in extract_values(statement.text) if v.kind == kind]
+
+
+def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: list[str],
+                  conversation_articles: list[str], statements: StatementIndex) -> Any:  # noqa: ANN401
+    """True (the KB states it), None (no KB statement about this slot), or the contradiction
+    ``(start, end, statement, corrected sentence)``.
+
+    ``articles`` govern the claim; ``conversation_articles`` are what the conversation is about,
+    whose statements govern the slot first.
+    """
+    kind = claim[0].kind
+    # Compared statement by statement: a range must be stated as that range. The statement must
+    # be about the same thing: "2-hour slots" is not backed by "up to 2 hours before".
+    candidates = stating(statements, vector, text, articles, kind)
+    close = [s for s, score in candidates if score >= candidates[0][1] - SAME_VALUE_MARGIN]
+    if any(same_claim(claim, _of_kind(s, kind)) for s in close):
+        return True
+    if kind == "time" and any(within_hours(claim, _of_kind(s, kind), text) for s in close):
+        return True
+    # "You can book three days ahead" is right when the KB says "at most 7 days ahead".
+    if not bounded(text, claim[0]) and any(bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
+                                           for s in close for v in _of_kind(s, kind)):
+        return True
+    # The statement that governs this slot: the article the conversation is about first, the
+    # claim's own best next.
+    slot = None
+    for article in dict.fromkeys(conversation_articles + articles[:1]):
+        slot = next(iter(stating(statements, vector, text, [article], kind)), None)
+        if slot is not None and slot[1] >= SLOT_SIMILARITY:
+            break
+    if slot is None or slot[1] < SLOT_SIMILARITY:
+        return None  # nothing in the KB states this slot closely enough to compare
+    kb_claims = claim_groups(_of_kind(slot[0], kind))
+    corrected = text[:claim[0].start] + kb_claims[0][0].text + text[claim[0].end:] if len(kb_claims) == 1 else ""
+    return (claim[0].start, claim[0].end, slot[0], corrected)
