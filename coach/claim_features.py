@@ -8,6 +8,7 @@ and whether the reply names things (plans, codes, numbers) the governing article
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,9 +32,13 @@ _STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that"
          "для", "это", "что", "как", "вам", "ваш", "при", "или", "так", "нет", "можно", "нельзя"}
 
 
-def content(text: str) -> set[str]:
-    """Crude content words (lower-cased 5-letter stems), comparable across word forms."""
-    return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP}
+@lru_cache(maxsize=65536)
+def content(text: str) -> frozenset[str]:
+    """Crude content words (lower-cased 5-letter stems), comparable across word forms.
+
+    Cached: the same KB statements are compared with claim after claim.
+    """
+    return frozenset(w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP)
 
 
 def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article_text: str,

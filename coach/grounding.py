@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -29,6 +30,10 @@ MENU_PATH = re.compile(
     rf"[«\"]?[A-ZА-ЯЁ][\w'&-]*(?:\s+[A-ZА-ЯЁ&][\w'&-]*)*[»\"]?(?:\s*>\s*{_SEGMENT})+"
     r"(?=\s*(?:[.,;:!?()\n]|$|\b(?:or|and|for|to|then|in|within|where|so|и|или|для|чтобы|и)\b))")
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()-]{7,}\d")
+
+
+#: Article sets whose statement vectors ``StatementIndex.align`` keeps stacked.
+MAX_POOLS = 256
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ _CLAUSE_BREAK = re.compile(r"\s*[,;:()—–]\s*|\s+-\s+|"
                            r"\s+(?:but|so|and|because|while|though|а|но|так что|потому что|и)\s+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def is_negated(text: str) -> bool:
     """Whether a statement is negative ("cannot be combined", "нельзя оплатить наличными").
 
@@ -113,16 +119,24 @@ class StatementIndex:
                       for aid, group in self.by_article.items()}
         self.contacts = {aid: {_norm_contact(m.group(0)) for s in group for m in CONTACT.finditer(s.text)}
                          for aid, group in self.by_article.items()}
+        #: Statements and their stacked vectors per tuple of article ids, built on first use.
+        self._pools: dict[tuple[str, ...], tuple[list[Statement], np.ndarray | None]] = {}
         #: Every menu path and contact the KB names, whatever the article.
         self.all_paths = set().union(*self.paths.values())
         self.all_contacts = set().union(*self.contacts.values())
 
     def align(self, vector: np.ndarray, article_ids: list[str], k: int = 3) -> list[tuple[Statement, float]]:
         """The ``k`` statements of ``article_ids`` closest in meaning to a claim."""
-        pool = [s for aid in dict.fromkeys(article_ids) for s in self.by_article.get(aid, [])]
-        if not pool:
+        key = tuple(dict.fromkeys(article_ids))
+        if key not in self._pools:  # the same few article sets come up claim after claim
+            if len(self._pools) >= MAX_POOLS:  # a big KB has many sets: keep memory bounded
+                self._pools.clear()
+            pool = [s for aid in key for s in self.by_article.get(aid, [])]
+            self._pools[key] = (pool, np.stack([self.vectors[s.text] for s in pool]) if pool else None)
+        pool, matrix = self._pools[key]
+        if matrix is None:
             return []
-        scores = np.stack([self.vectors[s.text] for s in pool]) @ vector
+        scores = matrix @ vector
         order = np.argsort(-scores)[:k]
         return [(pool[i], float(scores[i])) for i in order]
 

@@ -51,6 +51,9 @@ class TurnAnalysis:
     text: str
     doc: Doc
     sentences: tuple[Sentence, ...]
+    #: Agent turns: the sentences cut again at line breaks, so an e-mail's greeting and sign-off
+    #: do not blur the claim beside them (correctness reads these; empty for customers).
+    lines: tuple[Sentence, ...] = ()
 
     @cached_property
     def _content_words(self) -> tuple[tuple[int, int, str], ...]:
@@ -198,8 +201,10 @@ class NlpToolkit:
             for i, turn in enumerate(transcript.turns):
                 doc = docs[(t_index, i)]
                 sentences = sentences_of(doc)
-                turns.append(TurnAnalysis(i, turn.speaker, turn.text, doc, sentences))
+                lines = sentences_of(doc, split_lines=True) if turn.speaker == "agent" else ()
+                turns.append(TurnAnalysis(i, turn.speaker, turn.text, doc, sentences, lines))
                 to_encode.extend(s.text for s in sentences)
+                to_encode.extend(s.text for s in lines)
                 if turn.speaker == "customer":
                     # Whole customer turns are retrieval queries; other turns are only used
                     # sentence by sentence (anything else is encoded on demand).
@@ -234,16 +239,17 @@ def lexical_tokens(doc: Doc | Span) -> list[str]:
     return [lexical_form(t) for t in doc if is_content_word(t)]
 
 
-def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
+def sentences_of(doc: Doc, split_lines: bool = False) -> tuple[Sentence, ...]:
     """Sentences of a doc as offsets; blank ones are dropped.
 
-    A line break also ends a sentence: the parser often runs an e-mail's greeting ("Hi Sam,")
-    and sign-off into the sentence beside them, which blurs what that sentence says.
+    With ``split_lines`` a line break also ends a sentence: the parser often runs an e-mail's
+    greeting ("Hi Sam,") and sign-off into the agent's sentence beside them, which blurs what
+    that sentence claims.
     """
     out = []
     for sent in doc.sents:
         offset = sent.start_char
-        for line in sent.text.split("\n"):
+        for line in sent.text.split("\n") if split_lines else [sent.text]:
             text = line.strip()
             if text:
                 start = offset + (len(line) - len(line.lstrip()))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -94,10 +95,20 @@ class PairModel:
         z = ((rows - self.mean) / self.scale) @ self.weights + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
+    @cached_property
+    def _folded(self) -> tuple[np.ndarray, float]:
+        """Weights with the standardisation folded in, so one pair costs three dot products."""
+        weights = self.weights / self.scale
+        return weights, self.intercept - float(self.mean @ weights)
+
     def probability(self, claim: str, evidence: str, claim_vector: np.ndarray, evidence_vector: np.ndarray) -> float:
-        """The probability for a single pair."""
-        rows = pair_matrix([claim], [evidence], claim_vector[None, :], evidence_vector[None, :])
-        return float(self.probabilities(rows)[0])
+        """The probability for a single pair (the same as ``probabilities`` on its row)."""
+        weights, bias = self._folded
+        u, v = np.asarray(claim_vector, dtype=np.float64), np.asarray(evidence_vector, dtype=np.float64)
+        n = len(u)
+        z = (u * v) @ weights[:n] + np.abs(u - v) @ weights[n:2 * n] + bias
+        z += scalar_features(claim, evidence, float(u @ v)) @ weights[2 * n:]
+        return float(1.0 / (1.0 + np.exp(-z)))
 
     def save(self, folder: Path) -> None:
         """Write ``pair_model.json`` into ``folder``."""

@@ -5,6 +5,7 @@ minimum ages ("21+", "от 18 лет")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,15 +24,16 @@ WORD_NUMBERS = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 WORD_NUMBERS |= _TENS | {"thirteen": 13, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-# "thirty-five dollars", "twenty one days"
-WORD_NUMBERS |= {f"{t}{sep}{u}": tv + uv for t, tv in _TENS.items() for u, uv in _UNITS.items() for sep in "- "}
+#: "thirty-five dollars", "twenty one days": matched as one pattern, not 144 listed words (which
+#: slowed every value regex several times over).
+_COMPOUND = rf"(?:{'|'.join(_TENS)})[- ](?:{'|'.join(_UNITS)})"
 HOURS_PER = {
     # A year is 12 months of 30 days, so "a year" and "12 months" compare equal.
     "minute": 1 / 60, "hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 30, "year": 24 * 360,
 }
 _NUM = r"\d+(?:[ \u00a0,]\d{3})*(?:[.,]\d+)?"
 _WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
-_AMOUNT = rf"(?:{_NUM}|(?<![\w-])(?:{_WORDS})(?![\w-]))"
+_AMOUNT = rf"(?:{_NUM}|(?<![\w-])(?:{_COMPOUND}|{_WORDS})(?![\w-]))"
 _RANGE = rf"(?P<a>{_AMOUNT})(?:\s*(?:-|–|—|to|до|или|or)\s*(?P<b>{_AMOUNT}))?"
 _DURATION_UNITS = (
     r"(?P<business>business |working |рабочих |рабочий |рабочего |календарных )?"
@@ -87,6 +89,9 @@ def to_number(raw: str) -> float | None:
     word = raw.strip().lower()
     if word in WORD_NUMBERS:
         return float(WORD_NUMBERS[word])
+    tens, _, unit = word.replace("-", " ").partition(" ")
+    if tens in _TENS and unit in _UNITS:
+        return float(_TENS[tens] + _UNITS[unit])
     compact = re.sub(r"[ \u00a0]", "", word)
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+", compact):
         compact = compact.replace(",", "")
@@ -145,24 +150,41 @@ def extract_values(text: str) -> list[Value]:
     return list(_extract_values(text))
 
 
+#: Cheap tests for what each kind of value needs; most sentences state no value, and the
+#: value patterns are costly to run position by position.
+_HINTS = {
+    "money": re.compile(r"[$₽]|dollar|usd|buck|руб|\dр\.|\d р\.", re.IGNORECASE),
+    "unit": re.compile(r"min|hour|hr|day|week|month|year|мин|час|дн|ден|сут|недел|месяц|год|лет", re.IGNORECASE),
+    "digit": re.compile(r"\d"),
+    "clock": re.compile(r"\d:\d|\d\s?[ap]\.?m|утра|дня|вечера|ночи|24\s?/\s?7|clock|круглосуточн", re.IGNORECASE),
+    "percent": re.compile(r"%|percent|процент", re.IGNORECASE),
+}
+_NO_MATCHES = re.compile(r"(?!)")
+
+
 @lru_cache(maxsize=65536)
 def _extract_values(text: str) -> tuple[Value, ...]:
+    has = {name: bool(hint.search(text)) for name, hint in _HINTS.items()}
+
+    def scan(pattern: re.Pattern[str], *needs: str) -> Iterator[re.Match[str]]:
+        return pattern.finditer(text) if all(has[n] for n in needs) else _NO_MATCHES.finditer("")
+
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
-    for match in MONEY.finditer(text):
+    for match in scan(MONEY, "money"):
         raw = match.group("usd1") or match.group("usd2") or match.group("rub")
         amount = to_number(raw)
         if amount is not None:
             kind = "money:RUB" if match.group("rub") else "money:USD"
             values.append(Value(kind, amount, match.start(), match.end(), match.group(0)))
             taken.append(match.span())
-    for match in AGE.finditer(text):
+    for match in scan(AGE, "digit"):
         if any(s <= match.start() < e for s, e in taken):
             continue
         amount = to_number(next(g for g in match.groups() if g))
         values.append(Value("age", float(amount or 0), match.start(), match.end(), match.group(0)))
         taken.append(match.span())
-    for match in DURATION.finditer(text):
+    for match in scan(DURATION, "unit"):
         if any(s <= match.start() < e for s, e in taken):
             continue
         if _is_rate(text, match.start(), values, match.end()) and to_number(match.group("a")) == 1:
@@ -177,7 +199,7 @@ def _extract_values(text: str) -> tuple[Value, ...]:
                 values.append(Value("duration", amount * hours, match.start(), match.end(), match.group(0),
                                     business=bool(match.group("business"))))
         taken.append(match.span())
-    for match in BARE_UNIT.finditer(text):
+    for match in scan(BARE_UNIT, "unit"):
         if any(s <= match.start() < e for s, e in taken):
             continue
         if _is_rate(text, match.start(), values, match.end()):
@@ -189,7 +211,7 @@ def _extract_values(text: str) -> tuple[Value, ...]:
         hours = {"сутки": 24, "суток": 24, "полчаса": 0.5, "месяц": 720, "месяца": 720, "неделю": 168,
                  "недели": 168, "год": 8640, "года": 8640}.get(word)
         values.append(Value("duration", hours if hours else _unit_hours(word), match.start(), match.end(), match.group(0)))
-    for match in RU_COMPOUND.finditer(text):
+    for match in scan(RU_COMPOUND, "unit"):
         if any(s <= match.start() < e for s, e in taken):
             continue
         count = _RU_PREFIX.get((match.group("n") or "одно").lower(), 1)
@@ -197,18 +219,18 @@ def _extract_values(text: str) -> tuple[Value, ...]:
         values.append(Value("duration", float(count * HOURS_PER[unit[match.group("unit").lower()]]), match.start(), match.end(),
                             match.group(0)))
         taken.append(match.span())
-    for match in PERCENT.finditer(text):
+    for match in scan(PERCENT, "percent"):
         amount = to_number(match.group("a"))
         if amount is not None:
             values.append(Value("percent", amount, match.start(), match.end(), match.group(0)))
             taken.append(match.span())
-    for match in TIME.finditer(text):
+    for match in scan(TIME, "clock"):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
         for part in ("a", "b"):
             hours = clock_hours(match.group(part)) if match.group(part) else None
             if hours is not None:
                 values.append(Value("time", hours, match.start(), match.end(), match.group(0)))
-    for match in ALL_DAY.finditer(text):
+    for match in scan(ALL_DAY, "clock"):
         values += [Value("time", h, match.start(), match.end(), match.group(0)) for h in (0.0, 24.0)]
     return tuple(sorted(values, key=lambda v: v.start))

@@ -168,7 +168,7 @@ class CorrectnessScorer(Scorer):
         supported = contradicted = uncovered = 0
         flags: list[Flag] = []
         situational = situational_amounts(analysis, turn.index)
-        for sentence in turn.sentences:
+        for sentence in turn.lines or turn.sentences:
             request = self.secret_check(sentence, turn, analysis)
             if request is not None:
                 contradicted += 1

@@ -62,7 +62,7 @@ def collect(coach: Coach, folder: str) -> list[Example]:
             if turn.speaker != "agent" or record is None:
                 continue
             situational = situational_amounts(analysis, turn.index)
-            for sentence in turn.sentences:
+            for sentence in turn.lines or turn.sentences:
                 if scorer.secret_check(sentence, turn, analysis) is not None:
                     examples.append(Example(np.zeros(len(ALL_FEATURES)), 1, (analysis.transcript.id, turn.index),
                                             int(record.get("correctness") == 1), analysis.transcript.id, True, False))
