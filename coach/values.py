@@ -56,6 +56,12 @@ _CLOCK = (r"(?:(?:[01]?\d|2[0-4]):[0-5]\d(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?\d)\s?[
 #: Times of day, alone or as a range ("8:00-22:00", "from 9 am to 9 pm", "с 8:00 до 22:00").
 TIME = re.compile(rf"(?<![\d$.,:])(?P<a>{_CLOCK})(?:\s*(?:-|–|—|to|until|till|and|до|и)\s*(?P<b>{_CLOCK}))?(?![\d:])",
                   re.IGNORECASE)
+#: How often something is given: "2 free Express deliveries per month", «2 доставки в неделю»,
+#: «раз в год»; the amount is the period in hours. Prices per period are rates, not periods.
+#: "Every day" / «каждый день» says when, not how often something is given, and is left out.
+PERIOD = re.compile(r"\b(?:per|every|each)\s+(?P<en>week|month|year)\b|"
+                    r"(?:\bраз\s+в|(?<=\w )в|\bкажд\w+)\s+(?P<ru>неделю|месяц|год)\b", re.IGNORECASE)
+_PERIOD_HOURS = {"week": 168, "неделю": 168, "month": 720, "месяц": 720, "year": 8640, "год": 8640}
 #: Minimum ages ("21+", "18 or older", "aged 18", "от 18 лет", "старше 18").
 AGE = re.compile(
     r"(?<![\d$])(?P<a>\d{2})\s?\+(?!\d)|(?<![\d$])(?P<b>\d{2})\s+(?:or|and)\s+(?:older|over|above)\b|"
@@ -72,8 +78,8 @@ PERCENT = re.compile(rf"(?P<a>{_NUM})\s?(?:%|percent\b|процент\w*)", re.I
 
 @dataclass(frozen=True)
 class Value:
-    """A typed value: ``kind`` money:USD / money:RUB / duration / percent / time / age;
-    durations in hours, times of day in hours after midnight, ages in years."""
+    """A typed value: ``kind`` money:USD / money:RUB / duration / percent / time / age / period;
+    durations and periods in hours, times of day in hours after midnight, ages in years."""
 
     kind: str
     amount: float
@@ -183,6 +189,12 @@ def _extract_values(text: str) -> tuple[Value, ...]:
             continue
         amount = to_number(next(g for g in match.groups() if g))
         values.append(Value("age", float(amount or 0), match.start(), match.end(), match.group(0)))
+        taken.append(match.span())
+    for match in scan(PERIOD, "unit"):
+        unit = (match.group("en") or match.group("ru")).lower()
+        if _is_rate(text, match.start(), values, match.end()):
+            continue
+        values.append(Value("period", float(_PERIOD_HOURS[unit]), match.start(), match.end(), match.group(0)))
         taken.append(match.span())
     for match in scan(DURATION, "unit"):
         if any(s <= match.start() < e for s, e in taken):

@@ -25,6 +25,10 @@ from coach.values import extract_values
     ("Энергетики продаются только покупателям от 18 лет.", [("age", 18.0)]),
     ("Доставка идёт двухчасовыми интервалами.", [("duration", 2.0)]),
     ("Basketly привозит заказы в часовые интервалы.", [("duration", 1.0)]),
+    # How often: a period, not a duration.
+    ("Plus gives 2 free Express deliveries per month.", [("period", 720.0)]),
+    ("С Plus у вас 2 бесплатные экспресс-доставки в неделю.", [("period", 168.0)]),
+    ("Привезём в день доставки.", []),
     # Rates are prices, not durations.
     ("Plus is $9.99 a month.", [("money:USD", 9.99)]),
     ("Тарифов два: на месяц за 299 ₽ и на год за 2 990 ₽.", [("money:RUB", 299.0), ("money:RUB", 2990.0)]),
@@ -102,6 +106,8 @@ def test_only_the_sentence_introducing_a_list_leads_its_items() -> None:
     ("Only one code can go on each order, so pick the one that saves you more.", "Can I use two codes?", False),
     ("Интервалы доставки у нас двухчасовые, с 8:00 до 22:00 каждый день.", "Какие у вас интервалы доставки?", True),
     ("Интервалы доставки у нас часовые, с 8:00 до 22:00 каждый день.", "Какие у вас интервалы доставки?", False),
+    ("С Plus у вас 2 бесплатные экспресс-доставки в неделю.", "Сколько экспресс-доставок даёт Plus?", True),
+    ("С Plus у вас 2 бесплатные экспресс-доставки в месяц.", "Сколько экспресс-доставок даёт Plus?", False),
 ])
 def test_value_time_age_path_and_polarity_claims(coach: Coach, draft: str, context: str, flagged: bool) -> None:
     reply = coach.check(draft, context=context)
