@@ -42,8 +42,14 @@ def content(text: str) -> frozenset[str]:
 
 
 def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article_text: str,
-                  retrieval_similarity: float) -> np.ndarray:
-    """The feature vector (in ``FEATURES`` order) for a claim sentence and its top statements."""
+                  retrieval_similarity: float, not_claimed: list[tuple[int, int]] | None = None) -> np.ndarray:
+    """The feature vector (in ``FEATURES`` order) for a claim sentence and its top statements.
+
+    ``not_claimed`` are spans of values the sentence states without claiming them (the
+    customer's own amounts, sums worked out for them): their numbers are not "unknown".
+    """
+    for start, end in sorted(not_claimed or [], reverse=True):
+        sentence = sentence[:start] + " " * (end - start) + sentence[end:]
     best, similarity = aligned[0] if aligned else (None, 0.0)
     kb_text = best.text if best else ""
     shared = content(sentence) & content(kb_text)

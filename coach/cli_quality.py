@@ -80,7 +80,11 @@ def cmd_train(args: argparse.Namespace, config) -> int:  # noqa: ANN001
         from coach.train.pairs import train as train_pairs
 
         # The pair model reads raw texts: it needs the encoder and the KB, no scorer.
-        card = train_pairs(coach, args.grounding, args.kb_consistency, args.data, out)
+        try:
+            card = train_pairs(coach, args.grounding, args.kb_consistency, args.data, out)
+        except (OSError, ValueError, KeyError) as exc:  # a missing or malformed source file
+            print(f"coach train pairs: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         print(json.dumps(card["scored_metrics_at_0.5"], indent=1))
     elif args.target == "correctness":
         from coach.train.correctness import train

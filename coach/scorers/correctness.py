@@ -147,7 +147,9 @@ class CorrectnessScorer(Scorer):
         unsupported = max((self.pair_model.probability(sentence.text, s.text, analysis.vector(sentence.text),
                                                        self.statements.vectors[s.text]) for s, _ in aligned[:PAIR_STATEMENTS]),
                           default=0.0) if self.pair_model else 0.0
-        features = np.concatenate([pair_features(sentence.text, aligned, article_text, retrieval),
+        claimed = {(v.start, v.end) for v in values}
+        not_claimed = [(v.start, v.end) for v in extract_values(sentence.text) if (v.start, v.end) not in claimed]
+        features = np.concatenate([pair_features(sentence.text, aligned, article_text, retrieval, not_claimed),
                                    [unsupported, float(contradicted), float(any(v is True for v in verdicts))]])
         return SentenceCheck(sentence, aligned, verdicts, features)
 

@@ -110,3 +110,15 @@ def test_a_denied_name_cites_the_article_the_reply_is_about(coach: Coach) -> Non
     flags = [f for f in reply.flags if f.dimension == "correctness"]
     assert flags and flags[0].suggestion.kb_article == "payment-failures"
     assert "no cash on delivery" in flags[0].reason
+
+
+def test_threshold_stops_at_the_first_dip_in_precision() -> None:
+    """A lucky threshold below a dip is not chosen: precision must hold all the way down."""
+    from coach.train.correctness import choose_threshold
+
+    def m(precision: float) -> dict:
+        return {"precision": precision, "tp": 10, "fp": 1}
+
+    candidates = [(0.9, m(1.0)), (0.8, m(0.95)), (0.7, m(0.85)), (0.6, m(0.92)), (0.5, m(0.7))]
+    assert choose_threshold(candidates) == 0.8
+    assert choose_threshold([(0.9, m(0.5)), (0.8, m(0.4))]) == 0.9

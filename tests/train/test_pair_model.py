@@ -102,3 +102,10 @@ def test_shipped_model_rates_a_contradiction_above_the_supported_claim(coach: Co
     rows = pair_matrix([claim, supported_claim], [evidence, evidence], vectors[:2], np.stack([vectors[2]] * 2))
     contradicted, supported = model.probabilities(rows)
     assert contradicted > supported
+
+
+@pytest.mark.parametrize("extra", [[], ["--grounding", "/no/such/begin.tsv"]])
+def test_train_pairs_names_what_is_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]) -> None:
+    assert main(["train", "pairs", "--out", str(tmp_path / "pairs"), *extra]) == 2
+    err = capsys.readouterr().err
+    assert "no pairs" in err or "/no/such/begin.tsv" in err
