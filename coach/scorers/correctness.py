@@ -144,14 +144,20 @@ class CorrectnessScorer(Scorer):
         article_text = "\n".join(s.text for a in articles[:2] for s in self.statements.by_article.get(a, []))
         retrieval = max(claim_hits[0].similarity, conversation_hits[0].similarity if conversation_hits else 0.0)
         contradicted = any(v is not None and v is not True for v in verdicts)
-        unsupported = max((self.pair_model.probability(sentence.text, s.text, analysis.vector(sentence.text),
-                                                       self.statements.vectors[s.text]) for s, _ in aligned[:PAIR_STATEMENTS]),
-                          default=0.0) if self.pair_model else 0.0
+        unsupported = self._pair_probability(sentence.text, analysis.vector(sentence.text), aligned)
         claimed = {(v.start, v.end) for v in values}
         not_claimed = [(v.start, v.end) for v in extract_values(sentence.text) if (v.start, v.end) not in claimed]
         features = np.concatenate([pair_features(sentence.text, aligned, article_text, retrieval, not_claimed),
                                    [unsupported, float(contradicted), float(any(v is True for v in verdicts))]])
         return SentenceCheck(sentence, aligned, verdicts, features)
+
+    def _pair_probability(self, text: str, vector: np.ndarray, aligned: list[tuple[Statement, float]]) -> float:
+        """The pair model's highest probability that the claim is unbacked by one of its
+        closest statements (0 without a pair model)."""
+        if self.pair_model is None:
+            return 0.0
+        return max((self.pair_model.probability(text, s.text, vector, self.statements.vectors[s.text])
+                    for s, _ in aligned[:PAIR_STATEMENTS]), default=0.0)
 
     def secret_check(self, sentence: Sentence, turn: TurnAnalysis, analysis: Analysis) -> SecretRequest | None:
         """A request for a password, code or card number that the KB says is never made."""
