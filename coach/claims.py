@@ -37,12 +37,12 @@ def situational_amounts(analysis: Analysis, index: int) -> set[tuple[str, float]
 #: «осталось добавить 300 ₽»): arithmetic on the KB's values, not a policy claim.
 _DERIVED_BEFORE = re.compile(r"(?:works? out (?:to|at)|comes to|осталось(?: добавить)?|(?:ещё|еще)(?: на)?|получается|"
                              r"выходит)\s*$", re.IGNORECASE)
-#: A clause applying the rule to this customer ("in your case after 19:30", «в вашем случае»).
 #: Times worked out for this customer: "so you have until 2pm", "until 6pm today", «то есть до 19:30».
 _WORKED_OUT_TIME = re.compile(r"^\W*(?:so|that's|that is|i\.e\.|which means|meaning|то есть|значит|так что|получается)\b",
                               re.IGNORECASE)
 _TODAY = re.compile(r"^[^.,;]{0,12}\b(?:today|tomorrow|tonight|this (?:morning|evening|afternoon)|сегодня|завтра)\b",
                     re.IGNORECASE)
+#: A clause applying the rule to this customer ("in your case after 19:30", «в вашем случае»).
 _YOUR_CASE = re.compile(r"\b(?:in your case|for your order|for you that's|в вашем случае|для вашего заказа|у вас это)\b",
                         re.IGNORECASE)
 _DERIVED_AFTER = re.compile(r"^\s*(?:short|more|away|to go|left to spend|не хватает|до бесплатной)", re.IGNORECASE)
@@ -50,8 +50,8 @@ _DERIVED_AFTER = re.compile(r"^\s*(?:short|more|away|to go|left to spend|не х
 
 def claimed_values(text: str, situational: set[tuple[str, float]]) -> list[Value]:
     """The values a sentence claims: not those the customer stated, not amounts worked out for
-    them or the rule applied to their case, and not one the agent rules out beside the one they give ("starts at 8:00, so 7am
-    isn't possible")."""
+    them or the rule applied to their case, and not one the agent rules out beside the one
+    they give ("starts at 8:00, so 7am isn't possible")."""
     values = [v for v in extract_values(text) if (v.kind, v.amount) not in situational
               and not (v.kind.startswith("money") and (_DERIVED_BEFORE.search(text[max(0, v.start - 25):v.start])
                                                       or _DERIVED_AFTER.search(text[v.end:v.end + 20])))]
