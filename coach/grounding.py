@@ -32,10 +32,6 @@ MENU_PATH = re.compile(
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()-]{7,}\d")
 
 
-#: Article sets whose statement vectors ``StatementIndex.align`` keeps stacked.
-MAX_POOLS = 256
-
-
 @dataclass(frozen=True)
 class Statement:
     """One KB sentence, with the article it belongs to."""
@@ -114,29 +110,29 @@ class StatementIndex:
                 self.by_article.setdefault(passage.article_id, []).append(statement)
                 self.lowered.setdefault(passage.language, []).append((statement, text.lower()))
         texts = list(dict.fromkeys(s.text for group in self.by_article.values() for s in group))
-        self.vectors = dict(zip(texts, kb.cached_vectors("statements", texts, nlp), strict=True))
+        self._matrix = kb.cached_vectors("statements", texts, nlp)
+        self.vectors = dict(zip(texts, self._matrix, strict=True))
+        # Each article's rows in the one statement matrix: aligning a claim gathers its articles'
+        # rows, with no per-call stacking and no copy of the matrix kept per article set.
+        row = {text: i for i, text in enumerate(texts)}
+        self._rows = {aid: np.array([row[s.text] for s in group], dtype=np.int64)
+                      for aid, group in self.by_article.items()}
         self.paths = {aid: {_norm_path(m.group(0)) for s in group for m in MENU_PATH.finditer(s.text)}
                       for aid, group in self.by_article.items()}
         self.contacts = {aid: {_norm_contact(m.group(0)) for s in group for m in CONTACT.finditer(s.text)}
                          for aid, group in self.by_article.items()}
-        #: Statements and their stacked vectors per tuple of article ids, built on first use.
-        self._pools: dict[tuple[str, ...], tuple[list[Statement], np.ndarray | None]] = {}
         #: Every menu path and contact the KB names, whatever the article.
         self.all_paths = set().union(*self.paths.values())
         self.all_contacts = set().union(*self.contacts.values())
 
     def align(self, vector: np.ndarray, article_ids: list[str], k: int = 3) -> list[tuple[Statement, float]]:
         """The ``k`` statements of ``article_ids`` closest in meaning to a claim."""
-        key = tuple(dict.fromkeys(article_ids))
-        if key not in self._pools:  # the same few article sets come up claim after claim
-            if len(self._pools) >= MAX_POOLS:  # a big KB has many sets: keep memory bounded
-                self._pools.clear()
-            pool = [s for aid in key for s in self.by_article.get(aid, [])]
-            self._pools[key] = (pool, np.stack([self.vectors[s.text] for s in pool]) if pool else None)
-        pool, matrix = self._pools[key]
-        if matrix is None:
+        key = [aid for aid in dict.fromkeys(article_ids) if aid in self._rows]
+        if not key:
             return []
-        scores = matrix @ vector
+        pool = [s for aid in key for s in self.by_article[aid]]
+        rows = self._rows[key[0]] if len(key) == 1 else np.concatenate([self._rows[aid] for aid in key])
+        scores = self._matrix[rows] @ vector
         order = np.argsort(-scores)[:k]
         return [(pool[i], float(scores[i])) for i in order]
 

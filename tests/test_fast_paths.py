@@ -218,3 +218,20 @@ def test_named_payment_methods_are_checked_in_the_replys_language(tmp_path: Path
     anchor = statements.by_article["payment"][0]
     found = check_mention(Mention(name, 0, len(name), "payment"), statements, [], language, anchor)
     assert (found is None) == supported
+
+
+@pytest.mark.parametrize("articles", [["refunds"], ["refunds", "credits", "refunds"], ["no-such-article", "promo-codes"],
+                                      ["delivery-fees_ru", "subscription-plans_ru"], []])
+def test_statement_alignment_matches_scoring_every_statement(coach, articles: list[str]) -> None:
+    """Alignment gathers its articles' rows of one matrix; the result is the brute-force one."""
+    import numpy as np
+
+    from coach.grounding import StatementIndex
+
+    index = StatementIndex(coach.kb, coach.nlp)
+    vector = coach.nlp.encode(["Refunds to your card take a few days."])[0]
+    pool = [s for aid in dict.fromkeys(articles) for s in index.by_article.get(aid, [])]
+    expected = sorted(((s, float(index.vectors[s.text] @ vector)) for s in pool), key=lambda p: -p[1])[:5]
+    got = index.align(vector, articles, k=5)
+    assert [s for s, _ in got] == [s for s, _ in expected]
+    assert np.allclose([x for _, x in got], [x for _, x in expected])
