@@ -121,9 +121,16 @@ class StatementIndex:
                       for aid, group in self.by_article.items()}
         self.contacts = {aid: {_norm_contact(m.group(0)) for s in group for m in CONTACT.finditer(s.text)}
                          for aid, group in self.by_article.items()}
+        self._with_contacts: dict[str, list[Statement]] = {}
         #: Every menu path and contact the KB names, whatever the article.
         self.all_paths = set().union(*self.paths.values())
         self.all_contacts = set().union(*self.contacts.values())
+
+    def with_contacts(self, language: str) -> list[Statement]:
+        """The statements in ``language`` that give an e-mail address or phone number (found once)."""
+        if language not in self._with_contacts:
+            self._with_contacts[language] = [s for s, _ in self.lowered.get(language, []) if CONTACT.search(s.text)]
+        return self._with_contacts[language]
 
     def align(self, vector: np.ndarray, article_ids: list[str], k: int = 3) -> list[tuple[Statement, float]]:
         """The ``k`` statements of ``article_ids`` closest in meaning to a claim."""

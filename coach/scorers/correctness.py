@@ -259,7 +259,7 @@ class CorrectnessScorer(Scorer):
                              if contacts(s.text)), None)
                 # An address the KB never gives is wrong whatever the topic: cite the KB's own
                 # contact details (the closest in meaning) when the article has none.
-                pool = [st for st, _ in index.lowered.get(analysis.language, []) if contacts(st.text)]
+                pool = index.with_contacts(analysis.language)
                 if best is None and pool:
                     best = max(pool, key=lambda st: float(index.vectors[st.text] @ analysis.vector(sentence.text)))
                 yield (match.start(), match.end(), best, "") if best else None
