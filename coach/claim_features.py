@@ -27,7 +27,8 @@ _ACKNOWLEDGES = re.compile(r"\b(?:sorry|apologi[sz]e|understand|frustrat\w*|appr
 _OWN_ACTION = re.compile(r"^\W*(?:(?:and|so|but|и|а)\s+)?(?:I|I'm|I've|I'll|I'd|we've|we'll|я|мы уже)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NAME = re.compile(r"\b[A-ZА-ЯЁ][\w-]*(?:\s+[A-ZА-ЯЁ][\w-]*)*\b|\b[A-ZА-ЯЁ0-9]{4,}\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+#: Numbers as written, to tell which a sentence names that its KB article never does.
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that", "this", "not", "any", "all",
          "для", "это", "что", "как", "вам", "ваш", "при", "или", "так", "нет", "можно", "нельзя"}
 
@@ -61,8 +62,8 @@ def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article
     agrees = any(abs(v.amount - c.amount) < 1e-6 for c in values for v in stated if v.kind == c.kind)
     differs = bool(stated) and any(all(abs(v.amount - c.amount) > 1e-6 for v in stated if v.kind == c.kind)
                                    for c in values if any(v.kind == c.kind for v in stated))
-    article_numbers = set(_NUMBER.findall(article_text))
-    unknown_numbers = sum(1 for n in _NUMBER.findall(sentence) if n not in article_numbers)
+    article_numbers = set(NUMBER.findall(article_text))
+    unknown_numbers = sum(1 for n in NUMBER.findall(sentence) if n not in article_numbers)
     article_lower = article_text.lower()
     names = [n for n in _NAME.findall(sentence)[1:] if len(n) > 2]  # the first word is capitalised anyway
     unknown_names = sum(1 for n in names if n.lower() not in article_lower)

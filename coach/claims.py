@@ -109,8 +109,7 @@ def same_claim(claim: list[Value], stated: list[Value]) -> bool:
     return False
 
 
-
-
+#: A word before a single time that names it the start or the end of the hours.
 _EDGE = re.compile(r"(?:(?P<start>\b(?:start\w*|open\w*|begin\w*|first|earliest|from|начина\w*|откры\w*|перв\w*|"
                    r"с)\b)|(?P<end>\b(?:end\w*|clos\w*|finish\w*|last|latest|until|till|заканчива\w*|закрыва\w*|"
                    r"последн\w*|до)\b))[^.,;]*$", re.IGNORECASE)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.claim_features import content
+from coach.claim_features import NUMBER, content
 from coach.grounding import clauses, is_negated
 from coach.values import extract_values
 
@@ -31,7 +31,6 @@ SCALAR_FEATURES = (
     "cosine", "jaccard", "novel_share", "claim_denies", "evidence_denies", "value_differs", "value_agrees",
     "unknown_numbers", "overpromise",
 )
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 #: Words that promise without limit ("any time", "unlimited", "everyone", «в любой момент»).
 UNRESTRICTED = re.compile(
     r"\b(?:any(?:time| time| of| other|one)?|every(?:one|body| time| year| month)?|all|whole|unlimited|no limit|"
@@ -57,8 +56,8 @@ def scalar_features(claim: str, evidence: str, cosine: float) -> np.ndarray:
     same_kind = [(c, vs) for c, vs in same_kind if vs]
     differs = any(all(abs(v.amount - c.amount) > 1e-6 for v in vs) for c, vs in same_kind)
     agrees = any(any(abs(v.amount - c.amount) < 1e-6 for v in vs) for c, vs in same_kind)
-    numbers = _NUMBER.findall(claim)
-    evidence_numbers = set(_NUMBER.findall(evidence))
+    numbers = NUMBER.findall(claim)
+    evidence_numbers = set(NUMBER.findall(evidence))
     return np.array([
         cosine,
         len(words & said) / len(union) if union else 0.0,

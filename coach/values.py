@@ -1,6 +1,6 @@
-"""Typed values in text: money, durations, percentages and times of day, normalised so
-"48 hours", "2 days", "двое суток" and "two days" compare equal, "9 pm" and "21:00" too, and
-minimum ages ("21+", "от 18 лет")."""
+"""Typed values in text: money, durations, percentages, times of day, minimum ages ("21+",
+«от 18 лет») and how often something is given ("per month"), normalised so "48 hours",
+"2 days", "двое суток" and "two days" compare equal, and "9 pm" and "21:00" too."""
 
 from __future__ import annotations
 
@@ -160,12 +160,11 @@ def extract_values(text: str) -> list[Value]:
 #: value patterns are costly to run position by position.
 _HINTS = {
     "money": re.compile(r"[$₽]|dollar|usd|buck|руб|\dр\.|\d р\.", re.IGNORECASE),
-    "unit": re.compile(r"min|hour|hr|day|week|month|year|мин|час|дн|ден|сут|недел|месяц|год|лет", re.IGNORECASE),
+    "unit": re.compile(r"min|hour|hr|day|week|month|year|мин|час|дн|ден|сут|недел|месяц|месяч|год|лет", re.IGNORECASE),
     "digit": re.compile(r"\d"),
     "clock": re.compile(r"\d:\d|\d\s?[ap]\.?m|утра|дня|вечера|ночи|24\s?/\s?7|clock|круглосуточн", re.IGNORECASE),
     "percent": re.compile(r"%|percent|процент", re.IGNORECASE),
 }
-_NO_MATCHES = re.compile(r"(?!)")
 
 
 @lru_cache(maxsize=65536)
@@ -173,7 +172,7 @@ def _extract_values(text: str) -> tuple[Value, ...]:
     has = {name: bool(hint.search(text)) for name, hint in _HINTS.items()}
 
     def scan(pattern: re.Pattern[str], *needs: str) -> Iterator[re.Match[str]]:
-        return pattern.finditer(text) if all(has[n] for n in needs) else _NO_MATCHES.finditer("")
+        return pattern.finditer(text) if all(has[n] for n in needs) else iter(())
 
     values: list[Value] = []
     taken: list[tuple[int, int]] = []

@@ -232,8 +232,8 @@ class CorrectnessScorer(Scorer):
         """For each claim in the sentence: True (supported), a contradiction, or None."""
         articles = [h.passage.article_id for h in governing]
         index = self.statements
-        aligned = index.align(analysis.vector(sentence.text), articles, k=3)
         vector = analysis.vector(sentence.text)
+        aligned = index.align(vector, articles, k=3)
         for claim in claim_groups(values):
             yield value_verdict(claim, sentence.text, vector, articles, [h.passage.article_id for h in ranked[:1]],
                                 self.statements)
@@ -255,13 +255,12 @@ class CorrectnessScorer(Scorer):
                     yield True
         for match in contacts(sentence.text):
             if index.all_contacts and not contact_supported(match.group(0), index.all_contacts):
-                best = next((s for s, _ in index.align(analysis.vector(sentence.text), articles, k=20)
-                             if contacts(s.text)), None)
+                best = next((s for s, _ in index.align(vector, articles, k=20) if contacts(s.text)), None)
                 # An address the KB never gives is wrong whatever the topic: cite the KB's own
                 # contact details (the closest in meaning) when the article has none.
                 pool = index.with_contacts(analysis.language)
                 if best is None and pool:
-                    best = max(pool, key=lambda st: float(index.vectors[st.text] @ analysis.vector(sentence.text)))
+                    best = max(pool, key=lambda st: float(index.vectors[st.text] @ vector))
                 yield (match.start(), match.end(), best, "") if best else None
         # A sentence stating values is judged on them, even when they only repeat the customer's.
         if values or not aligned or extract_values(sentence.text):
@@ -275,7 +274,8 @@ class CorrectnessScorer(Scorer):
         reply_negative = reply_negative or bool(ONLY.search(sentence.text))
         # Only "affirms what the KB denies" ("you can combine codes") is flagged: a negation in
         # a reply often belongs to another clause than the one that matched, so the reverse
-        # ("credit never expires") is left to the learned verifier (it sees the clause's polarity).
+        # ("credit never expires") is left to the learned verifier, whose pair model reads the
+        # polarity of the clause that matches the statement.
         if kb_negative and not reply_negative and len(shared) >= MIN_SHARED_WORDS:
             yield (0, len(sentence.text), statement, "")
         elif kb_negative == reply_negative:

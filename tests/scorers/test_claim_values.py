@@ -25,6 +25,7 @@ from coach.values import extract_values
     ("Энергетики продаются только покупателям от 18 лет.", [("age", 18.0)]),
     ("Доставка идёт двухчасовыми интервалами.", [("duration", 2.0)]),
     ("Basketly привозит заказы в часовые интервалы.", [("duration", 1.0)]),
+    ("Действует двухмесячный пробный период.", [("duration", 1440.0)]),
     # How often: a period, not a duration.
     ("Plus gives 2 free Express deliveries per month.", [("period", 720.0)]),
     ("С Plus у вас 2 бесплатные экспресс-доставки в неделю.", [("period", 168.0)]),
