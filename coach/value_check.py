@@ -45,6 +45,46 @@ def _of_kind(statement: Statement, kind: str) -> list[Value]:
     return [v for v in extract_values(statement.text) if v.kind == kind]
 
 
+#: Function words that name no subject ("You have 24 hours" and "If 24 hours have passed").
+_FUNCTION_WORDS = frozenset({"have", "has", "had", "will", "would", "was", "were", "been", "they", "them",
+                             "their", "there", "then", "than", "also", "just", "get", "gets", "got", "which",
+                             "будет", "есть", "был", "была", "были", "вас", "вы", "они", "тогда", "также"})
+
+
+def _words(text: str) -> frozenset[str]:
+    """Content words outside the values: "1 day" and "3 days" say nothing about the subject."""
+    for value in sorted(extract_values(text), key=lambda v: -v.start):
+        text = text[:value.start] + " " + text[value.end:]
+    return content(text) - _FUNCTION_WORDS
+
+
+def undominated(candidates: list[tuple[Statement, float]], text: str) -> list[tuple[Statement, float]]:
+    """Candidates no other candidate beats on every word it shares with the claim.
+
+    "Dairy only needs 1 day" shares "delivery" with both "bread: at least 1 day at delivery"
+    and "dairy: at least 3 days at delivery", and "dairy" with the second alone: the bread
+    line is not about this claim, however close its meaning.
+    """
+    words = _words(text)
+    shared = [words & _words(s.text) for s, _ in candidates]
+    return [pair for pair, mine in zip(candidates, shared, strict=True)
+            if not any(mine < other for other in shared)]
+
+
+def _slot(candidates: list[tuple[Statement, float]], claim: list[Value], kind: str,
+          text: str) -> tuple[Statement, float] | None:
+    """The candidate that governs the claim's slot, among those nearly as close as the closest:
+    one stating a value of the claim's shape ("refunds take 2-3 days" is an estimate, which the
+    KB gives as "5-10 business days", not as "request a refund within 30 days"), and among
+    those one no other beats on the words it shares with the claim (the dairy line, not the
+    bread line)."""
+    if not candidates:
+        return None
+    close = [c for c in candidates if c[1] >= candidates[0][1] - SAME_VALUE_MARGIN]
+    shaped = [c for c in close if any(len(group) == len(claim) for group in claim_groups(_of_kind(c[0], kind)))]
+    return undominated(shaped or close, text)[0]
+
+
 def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: list[str],
                   conversation_articles: list[str], statements: StatementIndex) -> Any:  # noqa: ANN401
     """True (the KB states it), None (no KB statement about this slot), or the contradiction
@@ -57,20 +97,22 @@ def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: l
     # Compared statement by statement: a range must be stated as that range. The statement must
     # be about the same thing: "2-hour slots" is not backed by "up to 2 hours before".
     candidates = stating(statements, vector, text, articles, kind)
-    close = [s for s, score in candidates if score >= candidates[0][1] - SAME_VALUE_MARGIN]
+    close = [s for s, score in undominated([c for c in candidates if c[1] >= candidates[0][1] - SAME_VALUE_MARGIN],
+                                           text)]
     if any(same_claim(claim, _of_kind(s, kind)) for s in close):
         return True
     if kind == "time" and any(within_hours(claim, _of_kind(s, kind), text) for s in close):
         return True
-    # "You can book three days ahead" is right when the KB says "at most 7 days ahead".
-    if not bounded(text, claim[0]) and any(bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
+    # "You can book three days ahead" is right when the KB says "at most 7 days ahead"; a range
+    # ("refunds take 2-3 days") is an estimate, which a bound does not back.
+    if len(claim) == 1 and not bounded(text, claim[0]) and any(bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
                                            for s in close for v in _of_kind(s, kind)):
         return True
     # The statement that governs this slot: the article the conversation is about first, the
     # claim's own best next.
     slot = None
     for article in dict.fromkeys(conversation_articles + articles[:1]):
-        slot = next(iter(stating(statements, vector, text, [article], kind)), None)
+        slot = _slot(stating(statements, vector, text, [article], kind), claim, kind, text)
         if slot is not None and slot[1] >= SLOT_SIMILARITY:
             break
     if slot is None or slot[1] < SLOT_SIMILARITY:

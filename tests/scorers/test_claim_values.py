@@ -122,6 +122,31 @@ def test_a_wrong_time_gets_the_kb_hours_as_its_correction(coach: Coach) -> None:
     assert flag.suggestion.kb_article == "contact-support"
 
 
+@pytest.mark.parametrize(("draft", "context", "suggestion"), [
+    # The bread line also says "1 day", but only the dairy line shares "dairy" with the claim.
+    ("Dairy only needs 1 day left at delivery, so that's within our guarantee.",
+     "My yogurt arrived close to its use-by date, is that ok?",
+     "Dairy only needs 3 days left at delivery, so that's within our guarantee."),
+    ("Bread only needs 1 day left at delivery, so that's within our guarantee.",
+     "My bread arrived close to its use-by date, is that ok?", None),
+    # "24 hours" is in the late-orders article too, which shares no word about rejecting.
+    ("You have 24 hours after delivery to reject it in the app.", "How long do I have to reject a substitute?",
+     "You have 48 hours after delivery to reject it in the app."),
+    ("You have 48 hours after delivery to reject it in the app.", "How long do I have to reject a substitute?", None),
+    ("Молочке достаточно 1 дня до конца срока при доставке.", "Йогурт привезли почти просроченный, это нормально?",
+     "Молочке достаточно 3 дней до конца срока при доставке."),
+    # A range is an estimate: "within 30 days" does not back it, and the KB's estimate corrects it.
+    ("Refunds take 2-3 days.", "I returned the spoiled milk, when do I get my money?",
+     "Refunds take 5-10 business days."),
+    ("Возврат на карту занимает 2-3 дня.", "Когда вернутся деньги за испорченное молоко?",
+     "Возврат на карту занимает 5–10 рабочих дней."),
+])
+def test_a_value_is_backed_only_by_the_statement_about_its_subject(coach: Coach, draft: str, context: str,
+                                                                    suggestion: str | None) -> None:
+    flags = [f for f in coach.check(draft, context=context).flags if f.dimension == "correctness"]
+    assert [f.suggestion.text for f in flags] == ([suggestion] if suggestion else [])
+
+
 @pytest.mark.parametrize(("claim", "kb", "same"), [
     ("one to two weeks", "5-10 business days", True),
     ("5-10 days", "5-10 business days", False),
