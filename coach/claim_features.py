@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 import numpy as np
+import snowballstemmer
 
 from coach.grounding import Statement, is_negated
 from coach.values import extract_values
@@ -33,13 +34,25 @@ _STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that"
          "для", "это", "что", "как", "вам", "ваш", "при", "или", "так", "нет", "можно", "нельзя"}
 
 
+_STEMMERS = {"latin": snowballstemmer.stemmer("english"), "cyrillic": snowballstemmer.stemmer("russian")}
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """A Snowball stem cut to five letters: "хлеба" and "хлеб", "takes" and "take", "delivery"
+    and "deliver" meet, which a bare five-letter prefix would not (or would, wrongly, for
+    "orders" and "order" but not "хлеба" and "хлеб")."""
+    stemmer = _STEMMERS["cyrillic" if "\u0400" <= word[0] <= "\u04ff" else "latin"]
+    return stemmer.stemWord(word)[:5]
+
+
 @lru_cache(maxsize=65536)
 def content(text: str) -> frozenset[str]:
-    """Crude content words (lower-cased 5-letter stems), comparable across word forms.
+    """Crude content words (lower-cased stems), comparable across word forms.
 
     Cached: the same KB statements are compared with claim after claim.
     """
-    return frozenset(w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP)
+    return frozenset(_stem(w) for w in (w.lower() for w in _WORD.findall(text)) if w not in _STOP)
 
 
 def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article_text: str,

@@ -105,8 +105,8 @@ def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: l
         return True
     # "You can book three days ahead" is right when the KB says "at most 7 days ahead"; a range
     # ("refunds take 2-3 days") is an estimate, which a bound does not back.
-    if len(claim) == 1 and not bounded(text, claim[0]) and any(bounded(s.text, v) and v.amount >= max(c.amount for c in claim)
-                                           for s in close for v in _of_kind(s, kind)):
+    if len(claim) == 1 and not bounded(text, claim[0]) and any(bounded(s.text, v) and v.amount >= claim[0].amount
+                                                               for s in close for v in _of_kind(s, kind)):
         return True
     # The statement that governs this slot: the article the conversation is about first, the
     # claim's own best next.

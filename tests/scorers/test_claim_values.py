@@ -135,6 +135,9 @@ def test_a_wrong_time_gets_the_kb_hours_as_its_correction(coach: Coach) -> None:
     ("You have 48 hours after delivery to reject it in the app.", "How long do I have to reject a substitute?", None),
     ("Молочке достаточно 1 дня до конца срока при доставке.", "Йогурт привезли почти просроченный, это нормально?",
      "Молочке достаточно 3 дней до конца срока при доставке."),
+    # «хлеба» and «хлеб» share a stem: the bread line, not the dairy line, governs.
+    ("Нет, для хлеба мы гарантируем не меньше 3 дней срока годности.", "Хлеб привезли почти просроченный. Это нормально?",
+     "Нет, для хлеба мы гарантируем не меньше 1 дня срока годности."),
     # A range is an estimate: "within 30 days" does not back it, and the KB's estimate corrects it.
     ("Refunds take 2-3 days.", "I returned the spoiled milk, when do I get my money?",
      "Refunds take 5-10 business days."),
