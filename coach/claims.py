@@ -23,7 +23,9 @@ SITUATIONAL = re.compile(
     r"\bваш (?:заказ|курьер) (?:приехал|привезли|доставили|опоздал)\w*|"
     r"\b(?:i|we)(?:\x27ve| have) (?:added|issued|refunded|credited|processed|applied)\b|"
     r"\bв (?:вашей|вашем) (?:корзине|заказе)\b|\bзачислен\w*\b|\bначислил\w*\b|\bвернул\w*\b|"
-    r"\bi can see (?:your|the) (?:order|courier)\b|\bвижу (?:ваш )?заказ\b|\bкурьер уже\b|\bcourier is (?:about|already)\b",
+    r"\bi can see (?:your|the) (?:order|courier)\b|\bвижу (?:ваш )?заказ\b|\bкурьер уже\b|\bcourier is (?:about|already)\b|"
+    # What the agent looked up in this order: "I've checked: you were charged $12.49".
+    r"\bi(?:\x27ve| have)? (?:checked|looked it up)\b|\byou were charged\b|\bпроверил\w*\b|\bс вас списали\b",
     re.IGNORECASE)
 
 

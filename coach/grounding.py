@@ -29,7 +29,9 @@ _SEGMENT = r"[^>.,;:!?()\s][^>.,;:!?()\s]*(?:\s+[^>.,;:!?()\s]+){0,3}?"
 MENU_PATH = re.compile(
     rf"[«\"]?[A-ZА-ЯЁ][\w'&-]*(?:\s+[A-ZА-ЯЁ&][\w'&-]*)*[»\"]?(?:\s*>\s*{_SEGMENT})+"
     r"(?=\s*(?:[.,;:!?()\n]|$|\b(?:or|and|for|to|then|in|within|where|so|и|или|для|чтобы|и)\b))")
-CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()-]{7,}\d")
+#: E-mail addresses and phone numbers. A phone number has ten digits or more: "order
+#: 5530-1187" and "2026-10-05" are not phone numbers.
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d(?:[ ()-]*\d){9,}")
 
 
 @dataclass(frozen=True)

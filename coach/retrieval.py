@@ -1,5 +1,6 @@
 """Building KB queries from a conversation: the customer's latest words plus what they said
-earlier, because follow-ups ("Order 4471-2290", "So can I get it on my card?") name no topic."""
+earlier and the agent's last answer, because follow-ups ("Order 4471-2290", "what about
+Discover?") name no topic."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from coach.nlp import Analysis
 
 #: Weight of the customer's latest message against the earlier ones in the query vector.
 LATEST_WEIGHT = 0.6
+#: Weight of the agent's last answer before it: it names the topic a follow-up ("what about
+#: Discover?") leaves out (recall@3 on the dev and training sets 0.955 to 0.969 with its words
+#: in the BM25 query too; 0.1 to 0.3 all helped).
+AGENT_WEIGHT = 0.15
 
 
 def conversation_query(analysis: Analysis, index: int, extra: str | None = None) -> tuple[list[str], np.ndarray]:
-    """BM25 tokens and unit query vector for the customer text before turn ``index``.
+    """BM25 tokens and unit query vector for the customer text before turn ``index`` and the
+    agent's answer before the customer's latest message.
 
     ``extra`` (for example a claim sentence of the reply) joins the latest message. Every
     text used was encoded in the NLP pass except ``extra``, which the caller must have encoded.
@@ -38,6 +44,10 @@ def conversation_query(analysis: Analysis, index: int, extra: str | None = None)
     if earlier:
         vector = vector + (1 - LATEST_WEIGHT if latest_vectors else 1.0) * np.mean(
             [analysis.vector(t.text) for t in earlier], axis=0)
+    answer = next((t for t in reversed(analysis.turns[:latest_start]) if t.speaker == "agent"), None)
+    if answer is not None:
+        vector = vector + AGENT_WEIGHT * analysis.vector(answer.text)
+        tokens.extend(answer.content_words())
     norm = float(np.linalg.norm(vector))
     return tokens, (vector / norm if norm else vector)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from coach.claims import claimed_values, within_hours
-from coach.grounding import is_negated, path_supported, split_statements
+from coach.grounding import contacts, is_negated, path_supported, split_statements
+from coach.nlp import Sentence
 from coach.pipeline import Coach
+from coach.scorers.correctness import CorrectnessScorer
 from coach.values import extract_values
 
 
@@ -194,6 +196,29 @@ def test_asking_for_a_secret_contradicts_the_kb(coach: Coach, draft: str, contex
 def test_contact_details_are_checked_even_without_a_claim_word(coach: Coach, draft: str, flagged: bool) -> None:
     flags = [f for f in coach.check(draft, context="How do I report a scam call?").flags if f.dimension == "correctness"]
     assert bool(flags) is flagged, flags
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Substitutes are charged at the price of the item you ordered.", True),
+    # What the agent looked up in this customer's order states the case, not a rule.
+    ("I've checked: you were charged $6.49 for the cheese, the price of the one you ordered.", False),
+    ("Проверила: за сыр с вас списали 489 ₽ — ровно как за «Ламбер», разницу мы не брали.", False),
+    ("Does that answer your question about the $5 credit?", False),
+])
+def test_what_counts_as_a_claim(text: str, claim: bool) -> None:
+    assert CorrectnessScorer.claim_like(Sentence(0, len(text), text)) is claim
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Call us on +1 800 555 0142.", ["+1 800 555 0142"]),
+    ("Звоните: 8 800 555-01-42.", ["8 800 555-01-42"]),
+    ("Write to help@basketly.example.", ["help@basketly.example."]),
+    # Order numbers and dates are not phone numbers.
+    ("Go to Orders > order 5530-1187 > Report a problem.", []),
+    ("It was delivered on 2026-10-05.", []),
+])
+def test_what_counts_as_a_contact_detail(text: str, found: list[str]) -> None:
+    assert [m.group(0) for m in contacts(text)] == found
 
 
 @pytest.mark.parametrize(("text", "asks"), [
