@@ -1,11 +1,22 @@
-"""The learned correctness verifier: a logistic-regression head over claim/KB-statement pair
-features (``coach.claim_features``) plus the rule verdicts, stored as plain JSON weights."""
+"""The learned correctness verifier: the mean of a logistic regression and a random forest over
+claim/KB-statement pair features (``coach.claim_features``) plus the rule verdicts, stored as
+plain JSON arrays.
+
+The signals interact (a low similarity means little when the values agree, a value mismatch
+means little when the statement is about another slot), which a linear head cannot express:
+out of fold on the dev and training sets, pooled reply F1 at precision 0.9 was 0.59 for the
+regression alone, 0.67 for the forest alone and 0.65 for their mean. The mean is kept because
+it holds its precision on wording it never saw (sample transcripts 0.85, the forest alone
+0.78). The trees are evaluated with numpy, all at once, so scoring needs no pickled
+scikit-learn object and no particular scikit-learn version.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -15,30 +26,96 @@ from coach.claim_features import FEATURES
 #: claim is not backed by its closest KB statement, then the two rule verdicts.
 ALL_FEATURES = (*FEATURES, "pair_unsupported", "rule_contradiction", "rule_support")
 WEIGHTS_FILE = "verifier.json"
+MODEL = "logistic regression + random forest"
+_LEAF = -1
+
+
+@dataclass(frozen=True)
+class Forest:
+    """A random forest's nodes, all trees in one set of arrays.
+
+    Node ``i`` sends a vector ``x`` to ``left[i]`` when ``x[feature[i]] <= split[i]`` and to
+    ``right[i]`` otherwise; a leaf (``feature[i] == -1``) holds the share of contradicted
+    claims ``value[i]``. ``roots`` are the trees' first nodes.
+    """
+
+    feature: np.ndarray
+    split: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+
+    def probability(self, features: np.ndarray) -> float:
+        """The trees' mean leaf value for one feature vector."""
+        nodes = self.roots.copy()
+        while True:
+            inner = self.feature[nodes] != _LEAF
+            if not inner.any():
+                return float(self.value[nodes].mean())
+            at = nodes[inner]
+            goes_left = features[self.feature[at]] <= self.split[at]
+            nodes[inner] = np.where(goes_left, self.left[at], self.right[at])
+
+    @classmethod
+    def from_sklearn(cls, forest: Any) -> Forest:  # noqa: ANN401 - a fitted RandomForestClassifier
+        """Flatten a fitted scikit-learn ``RandomForestClassifier`` (classes 0 and 1)."""
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in ("feature", "split", "left", "right", "value")}
+        roots, offset = [], 0
+        for estimator in forest.estimators_:
+            tree = estimator.tree_
+            leaf = tree.children_left == -1
+            counts = tree.value[:, 0, :]
+            parts["feature"].append(np.where(leaf, _LEAF, tree.feature))
+            parts["split"].append(np.where(leaf, 0.0, tree.threshold))
+            parts["left"].append(np.where(leaf, -1, tree.children_left + offset))
+            parts["right"].append(np.where(leaf, -1, tree.children_right + offset))
+            parts["value"].append(counts[:, 1] / counts.sum(axis=1))
+            roots.append(offset)
+            offset += tree.node_count
+        joined = {k: np.concatenate(v) for k, v in parts.items()}
+        return cls(joined["feature"].astype(np.int64), joined["split"].astype(np.float64),
+                   joined["left"].astype(np.int64), joined["right"].astype(np.int64),
+                   joined["value"].astype(np.float64), np.array(roots, dtype=np.int64))
+
+    def to_json(self) -> dict[str, list]:
+        """The arrays as lists (splits to 6 significant digits, leaf values to 4)."""
+        return {"roots": self.roots.tolist(), "feature": self.feature.tolist(),
+                "split": [float(f"{s:.6g}") for s in self.split], "left": self.left.tolist(),
+                "right": self.right.tolist(), "value": [round(float(v), 4) for v in self.value]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, list]) -> Forest:
+        """The inverse of ``to_json``."""
+        return cls(np.array(data["feature"], dtype=np.int64), np.array(data["split"], dtype=np.float64),
+                   np.array(data["left"], dtype=np.int64), np.array(data["right"], dtype=np.int64),
+                   np.array(data["value"], dtype=np.float64), np.array(data["roots"], dtype=np.int64))
 
 
 @dataclass(frozen=True)
 class Verifier:
-    """Weights, standardisation and the decision threshold chosen at training time."""
+    """Regression weights and standardisation, the forest, and the decision threshold."""
 
     weights: np.ndarray
     intercept: float
     mean: np.ndarray
     scale: np.ndarray
+    forest: Forest
     threshold: float
 
     def probability(self, features: np.ndarray) -> float:
-        """Probability that the claim contradicts the KB."""
+        """Probability that the claim contradicts the KB: the mean of the two models'."""
         z = float(((features - self.mean) / self.scale) @ self.weights + self.intercept)
-        return 1.0 / (1.0 + np.exp(-z))
+        return 0.5 * (1.0 / (1.0 + np.exp(-z))) + 0.5 * self.forest.probability(features)
 
     def save(self, folder: Path) -> None:
         """Write ``verifier.json`` into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
         (folder / WEIGHTS_FILE).write_text(json.dumps({
-            "features": list(ALL_FEATURES), "weights": self.weights.tolist(), "intercept": self.intercept,
-            "mean": self.mean.tolist(), "scale": self.scale.tolist(), "threshold": self.threshold,
-        }, indent=1), encoding="utf-8")
+            "model": MODEL, "features": list(ALL_FEATURES), "threshold": self.threshold,
+            "weights": self.weights.tolist(), "intercept": self.intercept, "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(), "forest": self.forest.to_json(),
+        }, separators=(",", ":")), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> Verifier | None:
@@ -47,7 +124,8 @@ class Verifier:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data["features"] != list(ALL_FEATURES):
-            raise ValueError(f"{path}: trained with other features; retrain with `coach train correctness`")
+        if data.get("features") != list(ALL_FEATURES) or data.get("model") != MODEL:
+            raise ValueError(f"{path}: trained with other features or another model; "
+                             "retrain with `coach train correctness`")
         return cls(np.array(data["weights"]), float(data["intercept"]), np.array(data["mean"]),
-                   np.array(data["scale"]), float(data["threshold"]))
+                   np.array(data["scale"]), Forest.from_json(data["forest"]), float(data["threshold"]))

@@ -24,7 +24,7 @@ from coach.io import read_transcripts
 from coach.pipeline import Coach
 from coach.scorers.correctness import CorrectnessScorer
 from coach.types import Transcript
-from coach.verifier import ALL_FEATURES, Verifier
+from coach.verifier import ALL_FEATURES, MODEL, Forest, Verifier
 
 SEED = 0
 TARGET_PRECISION = 0.9
@@ -81,7 +81,14 @@ def collect(coach: Coach, folder: str) -> list[Example]:
     return examples
 
 
-def _fit(examples: list[Example]) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+#: Forest size and leaf size: 200 trees of leaves of at least 5 claims were as good out of fold
+#: as 300 and steadier across seeds than 100 (leaves of 3 overfit).
+TREES = 200
+MIN_LEAF = 5
+
+
+def _fit(examples: list[Example], threshold: float = 0.5) -> Verifier:
+    from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
 
     examples = [e for e in examples if e.fit]
@@ -89,9 +96,13 @@ def _fit(examples: list[Example]) -> tuple[np.ndarray, float, np.ndarray, np.nda
     y = np.array([e.label for e in examples])
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced", random_state=SEED)
-    model.fit((x - mean) / scale, y)
-    return model.coef_[0], float(model.intercept_[0]), mean, scale
+    regression = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced", random_state=SEED)
+    regression.fit((x - mean) / scale, y)
+    forest = RandomForestClassifier(n_estimators=TREES, min_samples_leaf=MIN_LEAF, class_weight="balanced",
+                                    random_state=SEED, n_jobs=-1)
+    forest.fit(x, y)
+    return Verifier(regression.coef_[0], float(regression.intercept_[0]), mean, scale,
+                    Forest.from_sklearn(forest), threshold)
 
 
 def reply_metrics(examples: list[Example], probabilities: np.ndarray, threshold: float,
@@ -146,10 +157,9 @@ def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None
     oof = np.zeros(len(examples))
     groups = [e.group for e in examples]
     for train_idx, test_idx in GroupKFold(n_splits=5).split(examples, groups=groups):
-        weights, intercept, mean, scale = _fit([examples[i] for i in train_idx])
+        fold = _fit([examples[i] for i in train_idx])
         for i in test_idx:
-            z = ((examples[i].features - mean) / scale) @ weights + intercept
-            oof[i] = 1 / (1 + np.exp(-z))
+            oof[i] = fold.probability(examples[i].features)
     threshold = choose_threshold([(t, reply_metrics(examples, oof, t, replies)) for t in np.arange(0.5, 0.99, 0.01)])
     metrics = {}
     for folder in per_set:
@@ -157,8 +167,7 @@ def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None
         sub_replies = {(lab.conversation_id, lab.turn): int(lab.labels.get("correctness") == 1)
                        for lab in load_labels(folder)}
         metrics[folder] = reply_metrics([examples[i] for i in idx], oof[idx], threshold, sub_replies)
-    weights, intercept, mean, scale = _fit(examples)
-    verifier = Verifier(weights, intercept, mean, scale, float(round(threshold, 2)))
+    verifier = _fit(examples, float(round(threshold, 2)))
     verifier.save(out)
     heldout_metrics = {}
     for folder in heldout or []:
@@ -168,7 +177,8 @@ def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None
                        for lab in load_labels(folder)}
         heldout_metrics[folder] = reply_metrics(group, probabilities, verifier.threshold, sub_replies)
     card = {
-        "model": "correctness verifier: logistic regression over claim/KB-statement pair features",
+        "model": f"correctness verifier: mean of {MODEL} ({TREES} trees, leaves of {MIN_LEAF}+) over "
+                 "claim/KB-statement pair features",
         "features": list(ALL_FEATURES), "trained_on": folders, "examples": sum(e.fit for e in examples),
         "positives": int(sum(e.label for e in examples if e.fit)), "date": dt.date.today().isoformat(),
         "seed": SEED, "threshold": round(float(threshold), 2), "target_precision": TARGET_PRECISION,

@@ -14,7 +14,7 @@ from coach.config import DimensionConfig
 from coach.grounding import is_negated, menu_paths, path_supported, split_statements
 from coach.pipeline import Coach
 from coach.train.correctness import train
-from coach.verifier import ALL_FEATURES, Verifier
+from coach.verifier import ALL_FEATURES, Forest, Verifier
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,3 +122,16 @@ def test_threshold_stops_at_the_first_dip_in_precision() -> None:
     candidates = [(0.9, m(1.0)), (0.8, m(0.95)), (0.7, m(0.85)), (0.6, m(0.92)), (0.5, m(0.7))]
     assert choose_threshold(candidates) == 0.8
     assert choose_threshold([(0.9, m(0.5)), (0.8, m(0.4))]) == 0.9
+
+
+def test_the_forest_scores_as_scikit_learn_does_after_a_round_trip() -> None:
+    from sklearn.ensemble import RandomForestClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 6))
+    y = (x[:, 0] + x[:, 1] * x[:, 2] > 0).astype(int)
+    fitted = RandomForestClassifier(n_estimators=20, min_samples_leaf=3, class_weight="balanced", random_state=0).fit(x, y)
+    forest = Forest.from_json(json.loads(json.dumps(Forest.from_sklearn(fitted).to_json())))
+    probe = rng.normal(size=(50, 6))
+    ours = np.array([forest.probability(row) for row in probe])
+    assert np.allclose(ours, fitted.predict_proba(probe)[:, 1], atol=1e-3)
