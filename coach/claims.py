@@ -29,16 +29,28 @@ SITUATIONAL = re.compile(
     re.IGNORECASE)
 
 
+#: Numbers as a customer types them: "корзина 2480", "заказала на 1200", "1 850".
+_BARE_NUMBER = re.compile(r"(?<![\d.,:/-])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d.,:/-])|(?<![\d.,:/-])\d{2,}(?:[.,]\d{1,2})?(?![\d:/-])")
+
+
 def situational_amounts(analysis: Analysis, index: int) -> set[tuple[str, float]]:
-    """Values the customer or the system already stated: repeating them is not a claim."""
-    return {(v.kind, v.amount) for turn in analysis.turns[:index] if turn.speaker != "agent"
-            for v in extract_values(turn.text)}
+    """Values the customer or the system already stated: repeating them is not a claim. A bare
+    number the customer typed ("корзина 2480") is their amount when the agent gives it as money."""
+    amounts = set()
+    for turn in analysis.turns[:index]:
+        if turn.speaker == "agent":
+            continue
+        amounts |= {(v.kind, v.amount) for v in extract_values(turn.text)}
+        amounts |= {("money", float(re.sub(r"[ \u00a0]", "", n).replace(",", ".")))
+                    for n in _BARE_NUMBER.findall(turn.text)}
+    return amounts
 
 
 #: Amounts worked out for this customer ("you're only $7 short", "works out to $8.25 a month",
 #: «осталось добавить 300 ₽»): arithmetic on the KB's values, not a policy claim.
-_DERIVED_BEFORE = re.compile(r"(?:works? out (?:to|at)|comes to|осталось(?: добавить)?|(?:ещё|еще)(?: на)?|получается|"
-                             r"выходит)\s*$", re.IGNORECASE)
+_DERIVED_BEFORE = re.compile(r"(?:works? out (?:to|at)|comes to|adds up to|(?:that|which|this) makes|in total|total(?: of| is)?|"
+                             r"(?:at least )?another|осталось(?: добавить)?|(?:ещё|еще)(?: на)?|получается|выходит|"
+                             r"итого|в сумме|хотя бы на|минимум на|не хватает(?: всего)?)\s*:?\s*$", re.IGNORECASE)
 #: Times worked out for this customer: "so you have until 2pm", "until 6pm today", «то есть до 19:30».
 _WORKED_OUT_TIME = re.compile(r"^\W*(?:so|that's|that is|i\.e\.|which means|meaning|то есть|значит|так что|получается)\b",
                               re.IGNORECASE)
@@ -55,6 +67,7 @@ def claimed_values(text: str, situational: set[tuple[str, float]]) -> list[Value
     them or the rule applied to their case, and not one the agent rules out beside the one
     they give ("starts at 8:00, so 7am isn't possible")."""
     values = [v for v in extract_values(text) if (v.kind, v.amount) not in situational
+              and not (v.kind.startswith("money") and ("money", v.amount) in situational)
               and not (v.kind.startswith("money") and (_DERIVED_BEFORE.search(text[max(0, v.start - 25):v.start])
                                                       or _DERIVED_AFTER.search(text[v.end:v.end + 20])))]
     negated_clause = {}

@@ -13,12 +13,15 @@ import numpy as np
 
 from coach.claim_features import content
 from coach.claims import bounded, claim_groups, same_claim, within_hours
-from coach.grounding import Statement, StatementIndex
+from coach.grounding import Statement, StatementIndex, clauses
 from coach.values import Value, extract_values
 
 #: A KB statement giving the claim's value backs it only when it is within this cosine of the
 #: closest statement giving a value of that kind (the claim's slot).
 SAME_VALUE_MARGIN = 0.1
+#: ... and within this cosine when the sentence states several values of the kind ("Delivery
+#: is 199 ₽, and under 700 ₽ a 99 ₽ small-order fee is added" is close to the fee line only).
+SEVERAL_VALUES_MARGIN = 0.35
 #: What each content word a claim shares with a statement adds to their cosine, when choosing
 #: the statement that governs a value (at most three words count).
 LEXICAL_BONUS = 0.03
@@ -71,6 +74,18 @@ def undominated(candidates: list[tuple[Statement, float]], text: str) -> list[tu
             if not any(mine < other for other in shared)]
 
 
+def _clause_at(text: str, position: int) -> str:
+    """The clause of ``text`` holding the character at ``position``, joined to the clause before
+    it when it names nothing but the value ("Пробный период — 30 дней": «30 дней» alone)."""
+    offset, previous = 0, ""
+    for part in clauses(text):
+        at = text.find(part, offset)
+        if at <= position < at + len(part):
+            return part if _words(part) else f"{previous} {part}"
+        offset, previous = at + len(part), part
+    return text
+
+
 def _slot(candidates: list[tuple[Statement, float]], claim: list[Value], kind: str,
           text: str) -> tuple[Statement, float] | None:
     """The candidate that governs the claim's slot, among those nearly as close as the closest:
@@ -86,19 +101,26 @@ def _slot(candidates: list[tuple[Statement, float]], claim: list[Value], kind: s
 
 
 def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: list[str],
-                  conversation_articles: list[str], statements: StatementIndex) -> Any:  # noqa: ANN401
+                  conversation_articles: list[str], statements: StatementIndex,
+                  several: bool = False) -> Any:  # noqa: ANN401
     """True (the KB states it), None (no KB statement about this slot), or the contradiction
     ``(start, end, statement, corrected sentence)``.
 
     ``articles`` govern the claim; ``conversation_articles`` are what the conversation is about,
-    whose statements govern the slot first.
+    whose statements govern the slot first. ``several``: the sentence states other values of
+    this kind, so its meaning is spread over several slots and the margin is wider.
     """
     kind = claim[0].kind
+    margin = SEVERAL_VALUES_MARGIN if several else SAME_VALUE_MARGIN
     # Compared statement by statement: a range must be stated as that range. The statement must
     # be about the same thing: "2-hour slots" is not backed by "up to 2 hours before".
     candidates = stating(statements, vector, text, articles, kind)
-    close = [s for s, score in undominated([c for c in candidates if c[1] >= candidates[0][1] - SAME_VALUE_MARGIN],
-                                           text)]
+    # With several values, the words around this one also say what it is about ("Доставка —
+    # 199 ₽"): a statement beaten on the sentence's words but not on the clause's still counts.
+    about = _clause_at(text, claim[0].start) if several else text
+    near = [c for c in candidates if c[1] >= candidates[0][1] - margin]
+    kept = {s.text for s, _ in undominated(near, text) + undominated(near, about)}
+    close = [s for s, _ in near if s.text in kept]
     if any(same_claim(claim, _of_kind(s, kind)) for s in close):
         return True
     if kind == "time" and any(within_hours(claim, _of_kind(s, kind), text) for s in close):
@@ -117,6 +139,8 @@ def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: l
             break
     if slot is None or slot[1] < SLOT_SIMILARITY:
         return None  # nothing in the KB states this slot closely enough to compare
+    if same_claim(claim, _of_kind(slot[0], kind)):
+        return True  # the statement governing the slot states this very value
     kb_claims = claim_groups(_of_kind(slot[0], kind))
     corrected = text[:claim[0].start] + kb_claims[0][0].text + text[claim[0].end:] if len(kb_claims) == 1 else ""
     return (claim[0].start, claim[0].end, slot[0], corrected)

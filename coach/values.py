@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from coach.number_words import money_in_words
+
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
@@ -159,7 +161,7 @@ def extract_values(text: str) -> list[Value]:
 #: Cheap tests for what each kind of value needs; most sentences state no value, and the
 #: value patterns are costly to run position by position.
 _HINTS = {
-    "money": re.compile(r"[$₽]|dollar|usd|buck|руб|\dр\.|\d р\.", re.IGNORECASE),
+    "money": re.compile(r"[$₽]|dollar|usd|buck|руб|rubl|roubl|\dр\.|\d р\.", re.IGNORECASE),
     "unit": re.compile(r"min|hour|hr|day|week|month|year|мин|час|дн|ден|сут|недел|месяц|месяч|год|лет", re.IGNORECASE),
     "digit": re.compile(r"\d"),
     "clock": re.compile(r"\d:\d|\d\s?[ap]\.?m|утра|дня|вечера|ночи|24\s?/\s?7|clock|круглосуточн", re.IGNORECASE),
@@ -176,7 +178,13 @@ def _extract_values(text: str) -> tuple[Value, ...]:
 
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
+    if has["money"]:  # sums in words first: "five hundred and fifty dollars", not "fifty dollars"
+        for kind, amount, start, end, written in money_in_words(text):
+            values.append(Value(kind, amount, start, end, written))
+            taken.append((start, end))
     for match in scan(MONEY, "money"):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
         raw = match.group("usd1") or match.group("usd2") or match.group("rub")
         amount = to_number(raw)
         if amount is not None:

@@ -234,9 +234,11 @@ class CorrectnessScorer(Scorer):
         index = self.statements
         vector = analysis.vector(sentence.text)
         aligned = index.align(vector, articles, k=3)
-        for claim in claim_groups(values):
+        groups = claim_groups(values)
+        for claim in groups:
+            several = any(g[0].kind == claim[0].kind and g[0].amount != claim[0].amount for g in groups)
             yield value_verdict(claim, sentence.text, vector, articles, [h.passage.article_id for h in ranked[:1]],
-                                self.statements)
+                                self.statements, several)
         for match in menu_paths(sentence.text):
             if path_supported(match.group(0), index.all_paths):
                 yield True

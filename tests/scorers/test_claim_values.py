@@ -35,6 +35,13 @@ from coach.values import extract_values
     # Rates are prices, not durations.
     ("Plus is $9.99 a month.", [("money:USD", 9.99)]),
     ("Тарифов два: на месяц за 299 ₽ и на год за 2 990 ₽.", [("money:RUB", 299.0), ("money:RUB", 2990.0)]),
+    # Sums of money in words.
+    ("Доставка стоит двести сорок девять рублей.", [("money:RUB", 249.0)]),
+    ("Код действует от двух с половиной тысяч рублей.", [("money:RUB", 2500.0)]),
+    ("Бесплатно от полторы тысячи рублей.", [("money:RUB", 1500.0)]),
+    ("It's free from two thousand rubles.", [("money:RUB", 2000.0)]),
+    ("That's five hundred and fifty dollars.", [("money:USD", 550.0)]),
+    ("Стоит 199 рублей.", [("money:RUB", 199.0)]),
     # Not values: counts, a price with cents, a duration after "over".
     ("Orders over 20 items are split in two bags.", []),
     ("Подождите от 10 дней.", [("duration", 240.0)]),
@@ -47,6 +54,10 @@ def test_values_are_typed_and_normalised(text: str, expected: list[tuple[str, fl
     # Arithmetic for this customer is not a policy claim.
     ("It drops to zero once your basket reaches $35, so you're only $7 short.", ["$35"]),
     ("Plus Annual is $99 a year, which works out to $8.25 a month.", ["$99"]),
+    ("Итого 978 ₽.", []),
+    ("Если добавите товаров хотя бы на 20 ₽, доплата исчезнет.", []),
+    ("Бесплатно от 2 000 ₽, так что вам не хватает всего 150 ₽.", ["2 000 ₽"]),
+    ("Delivery is $3.99, which makes $42.97 in total.", ["$3.99"]),
     # A time ruled out beside the one given is not claimed.
     ("Our first slot starts at 8:00, so 7am isn't possible, sorry.", ["8:00"]),
     # A negated value on its own is still the claim.
@@ -140,6 +151,9 @@ def test_a_wrong_time_gets_the_kb_hours_as_its_correction(coach: Coach) -> None:
     # «хлеба» and «хлеб» share a stem: the bread line, not the dairy line, governs.
     ("Нет, для хлеба мы гарантируем не меньше 3 дней срока годности.", "Хлеб привезли почти просроченный. Это нормально?",
      "Нет, для хлеба мы гарантируем не меньше 1 дня срока годности."),
+    # «30 дней» alone names nothing: the clause before it says it is the trial, not account deletion.
+    ("Пробный период — 30 дней, и его можно взять повторно через год.", "А пробный период сколько длится?",
+     "Пробный период — 14 дней, и его можно взять повторно через год."),
     # A range is an estimate: "within 30 days" does not back it, and the KB's estimate corrects it.
     ("Refunds take 2-3 days.", "I returned the spoiled milk, when do I get my money?",
      "Refunds take 5-10 business days."),
@@ -150,6 +164,31 @@ def test_a_value_is_backed_only_by_the_statement_about_its_subject(coach: Coach,
                                                                     suggestion: str | None) -> None:
     flags = [f for f in coach.check(draft, context=context).flags if f.dimension == "correctness"]
     assert [f.suggestion.text for f in flags] == ([suggestion] if suggestion else [])
+
+
+@pytest.mark.parametrize(("customer", "draft"), [
+    # The customer's own amounts, typed as bare numbers, are not the agent's claims.
+    ("Позвала подругу, она заказала на 1200. Где мои 500 рублей?",
+     "Заказ подруги на 1 200 ₽ до порога не дотянул, поэтому награды нет."),
+    ("В корзине 2480, код не срабатывает", "Код работает от 2 500 ₽, а у вас 2 480 ₽."),
+])
+def test_amounts_the_customer_typed_are_not_flagged(coach: Coach, customer: str, draft: str) -> None:
+    flags = [f for f in coach.check(draft, context=customer).flags if f.dimension == "correctness"]
+    assert flags == [], flags
+
+
+@pytest.mark.parametrize(("draft", "context"), [
+    # The express line states 249 ₽ though the free-delivery line is closer in meaning.
+    ("Экспресс обойдётся в двести сорок девять рублей — заказ привезут в течение получаса.",
+     "Сколько стоит экспресс?"),
+    ("Plus Monthly costs $9.99 and Plus Annual costs $99.", "How much is Plus?"),
+    # Several values: each is compared with the statement about it, not the one for the sentence.
+    ("Доставка — 199 ₽, и поскольку корзина меньше 700 ₽, добавится ещё доплата за маленький заказ 99 ₽.",
+     "Сколько я заплачу за доставку?"),
+])
+def test_a_value_the_kb_states_is_supported(coach: Coach, draft: str, context: str) -> None:
+    flags = [f for f in coach.check(draft, context=context).flags if f.dimension == "correctness"]
+    assert flags == [], flags
 
 
 @pytest.mark.parametrize(("claim", "kb", "same"), [
