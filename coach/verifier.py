@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -46,16 +47,27 @@ class Forest:
     value: np.ndarray
     roots: np.ndarray
 
+    @cached_property
+    def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+        """The arrays with every leaf sending a vector back to itself, and the trees' depth: all
+        trees then step together a fixed number of times, with no test for who has arrived."""
+        leaf = self.feature == _LEAF
+        own = np.arange(len(self.feature))
+        depth, nodes = 0, self.roots
+        while len(nodes):  # level by level, down to the deepest leaf
+            inner = nodes[~leaf[nodes]]
+            nodes = np.concatenate([self.left[inner], self.right[inner]])
+            depth += 1 if len(nodes) else 0
+        return (np.where(leaf, 0, self.feature), np.where(leaf, np.inf, self.split),
+                np.where(leaf, own, self.left), np.where(leaf, own, self.right), depth)
+
     def probability(self, features: np.ndarray) -> float:
         """The trees' mean leaf value for one feature vector."""
-        nodes = self.roots.copy()
-        while True:
-            inner = self.feature[nodes] != _LEAF
-            if not inner.any():
-                return float(self.value[nodes].mean())
-            at = nodes[inner]
-            goes_left = features[self.feature[at]] <= self.split[at]
-            nodes[inner] = np.where(goes_left, self.left[at], self.right[at])
+        feature, split, left, right, depth = self._walk
+        nodes = self.roots
+        for _ in range(depth):
+            nodes = np.where(features[feature[nodes]] <= split[nodes], left[nodes], right[nodes])
+        return float(self.value[nodes].mean())
 
     @classmethod
     def from_sklearn(cls, forest: Any) -> Forest:  # noqa: ANN401 - a fitted RandomForestClassifier

@@ -168,12 +168,14 @@ class CorrectnessScorer(Scorer):
         return secret_request(sentence.text, self.statements, analysis.language, articles)
 
     @staticmethod
-    def claim_like(sentence: Sentence) -> bool:
-        """Whether a sentence states something a KB could confirm or contradict."""
+    def claim_like(sentence: Sentence, situational: set[tuple[str, float]] | None = None) -> bool:
+        """Whether a sentence states something a KB could confirm or contradict: a value it
+        claims (not one worked out for the customer, «ещё на 400 ₽»), a rule word, a menu path
+        or a contact."""
         if sentence.text.rstrip().endswith("?") or SITUATIONAL.search(sentence.text):
             return False
-        return bool(extract_values(sentence.text) or CLAIM_CUE.search(sentence.text) or menu_paths(sentence.text)
-                    or contacts(sentence.text))
+        return bool(claimed_values(sentence.text, situational or set()) or CLAIM_CUE.search(sentence.text)
+                    or menu_paths(sentence.text) or contacts(sentence.text))
 
     def _score_reply(self, turn: TurnAnalysis, analysis: Analysis) -> tuple[DimensionScore, str | None]:
         supported = contradicted = uncovered = 0
@@ -186,7 +188,7 @@ class CorrectnessScorer(Scorer):
                 flags.append(self._flag(turn, sentence, request.start, request.end, request.statement, "",
                                         asks=True))
                 continue
-            if not self.claim_like(sentence):
+            if not self.claim_like(sentence, situational):
                 continue
             check = self.check_sentence(sentence, turn, analysis, situational)
             if check is None:

@@ -67,7 +67,7 @@ def collect(coach: Coach, folder: str) -> list[Example]:
                     examples.append(Example(np.zeros(len(ALL_FEATURES)), 1, (analysis.transcript.id, turn.index),
                                             int(record.get("correctness") == 1), analysis.transcript.id, True, False))
                     continue
-                if not scorer.claim_like(sentence):
+                if not scorer.claim_like(sentence, situational):
                     continue
                 check = scorer.check_sentence(sentence, turn, analysis, situational)
                 if check is None:

@@ -243,6 +243,9 @@ def test_contact_details_are_checked_even_without_a_claim_word(coach: Coach, dra
     ("I've checked: you were charged $6.49 for the cheese, the price of the one you ordered.", False),
     ("Проверила: за сыр с вас списали 489 ₽ — ровно как за «Ламбер», разницу мы не брали.", False),
     ("Does that answer your question about the $5 credit?", False),
+    # A top-up worked out for the customer claims nothing.
+    ("Если добавить товаров ещё на 400 ₽, скидка применится.", False),
+    ("Add another $7 and delivery is free.", True),
 ])
 def test_what_counts_as_a_claim(text: str, claim: bool) -> None:
     assert CorrectnessScorer.claim_like(Sentence(0, len(text), text)) is claim
