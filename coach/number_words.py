@@ -57,7 +57,7 @@ def words_to_number(words: str) -> float | None:
             current += 1.5
         elif word == "hundred":
             current = (current or 1) * 100
-        elif word in ("thousand",) or word.startswith("тысяч"):
+        elif word == "thousand" or word.startswith("тысяч"):
             total += (current or 1) * 1000
             current = 0.0
         else:
