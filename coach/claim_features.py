@@ -20,14 +20,28 @@ FEATURES = (
     "similarity", "similarity_2nd", "shared_words", "jaccard", "kb_negative", "reply_negative",
     "kb_denies", "reply_denies", "values_in_reply", "same_kind_in_kb", "value_agrees", "value_differs",
     "unknown_numbers", "unknown_names", "retrieval_similarity", "bias", "acknowledges", "own_action",
+    "novel_words", "overpromise",
 )
 #: Sentences that acknowledge feelings or thank, which rarely state a rule ("I'm sorry, that's
 #: frustrating"), and sentences about what the agent does or did ("I've forwarded your email").
 _ACKNOWLEDGES = re.compile(r"\b(?:sorry|apologi[sz]e|understand|frustrat\w*|appreciate|thank\w*|"
                            r"понима\w+|извин\w+|сожале\w+|спасибо|неприятно|разочаров\w+|благодар\w+)\b", re.IGNORECASE)
 _OWN_ACTION = re.compile(r"^\W*(?:(?:and|so|but|и|а)\s+)?(?:I|I'm|I've|I'll|I'd|we've|we'll|я|мы уже)\b", re.IGNORECASE)
+#: Russian often drops the pronoun: «Уточню у коллег и перезвоню», «Пришлём данные».
+_RU_LEAD = re.compile(r"^\W*(?:(?:и|а|но|так что|тогда|сейчас|сегодня|я|мы|обязательно)\s+)*([а-яё]+)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NAME = re.compile(r"\b[A-ZА-ЯЁ][\w-]*(?:\s+[A-ZА-ЯЁ][\w-]*)*\b|\b[A-ZА-ЯЁ0-9]{4,}\b")
+#: Words that promise without limit ("any time", "unlimited", "everyone", «в любой момент»).
+UNRESTRICTED = re.compile(
+    r"\b(?:any(?:time| time| of| other|one)?|every(?:one|body| time| year| month)?|all|whole|unlimited|no limit|"
+    r"as many|as much|always|immediately|instantly|right away|everywhere|anywhere|regardless|"
+    r"люб\w+|вс[еёя]\w*|всегда|сразу|мгновенно|без ограничений|неограниченн\w+|сколько угодно|"
+    r"кажд\w+|везде|по всему)\b", re.IGNORECASE)
+#: Words that limit a rule ("only", "once", "up to", "within", «только», «не более»).
+RESTRICTED = re.compile(
+    r"\b(?:only|once|up to|within|at most|maximum|limit\w*|must|except|unless|until|before|per|first|single|"
+    r"at least|только|один раз|однократно|не более|не больше|максимум|до|в течение|кроме|если|пока|"
+    r"не позднее|перв\w+|не меньше|не менее|лимит\w*)\b", re.IGNORECASE)
 #: Numbers as written, to tell which a sentence names that its KB article never does.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that", "this", "not", "any", "all",
@@ -46,13 +60,48 @@ def _stem(word: str) -> str:
     return stemmer.stemWord(word)[:5]
 
 
+#: What may come before the first word of a sentence, whose capital says nothing.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[\s\"«(*-]*$")
+
+
+def _token(match: re.Match[str]) -> str:
+    """A word's stem, or the whole word for a name the stemmer would cut into a common word:
+    "Basketly" is not "basket" (a capital inside a sentence marks a name; "Express" keeps its
+    stem, which is the word itself). Russian names inflect («Самоката»), so they keep stems."""
+    word = match.group(0).lower()
+    if (match.group(0)[0].isupper() and word.isascii() and not _SENTENCE_START.search(match.string[:match.start()])
+            and _STEMMERS["latin"].stemWord(word) != word):
+        return word
+    return _stem(word)
+
+
 @lru_cache(maxsize=65536)
 def content(text: str) -> frozenset[str]:
     """Crude content words (lower-cased stems), comparable across word forms.
 
     Cached: the same KB statements are compared with claim after claim.
     """
-    return frozenset(_stem(w) for w in (w.lower() for w in _WORD.findall(text)) if w not in _STOP)
+    return frozenset(_token(m) for m in _WORD.finditer(text) if m.group(0).lower() not in _STOP)
+
+
+def overpromises(claim: str, evidence: str) -> bool:
+    """Whether a claim promises without limit ("any time", «в любой момент») what the evidence
+    limits ("only", "within", «не позднее»)."""
+    return bool(UNRESTRICTED.search(claim)) and bool(RESTRICTED.search(evidence)) and not RESTRICTED.search(claim)
+
+
+def own_action(sentence: str) -> bool:
+    """Whether a sentence opens with what the agent does or will do ("I've forwarded your
+    email", «Уточню у коллег и перезвоню»), which states no rule of the KB."""
+    if _OWN_ACTION.search(sentence):
+        return True
+    lead = _RU_LEAD.match(sentence)
+    if not lead:
+        return False
+    from coach.nlp import parse_word  # pymorphy3 loads only for Russian text
+
+    tag = parse_word(lead.group(1).lower())[0].tag
+    return tag.POS == "VERB" and tag.person == "1per"
 
 
 def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article_text: str,
@@ -86,5 +135,7 @@ def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article
         float(kb_neg and not reply_neg), float(reply_neg and not kb_neg), float(len(values)),
         float(bool(stated)), float(agrees), float(differs), float(unknown_numbers), float(unknown_names),
         retrieval_similarity, 1.0,
-        float(bool(_ACKNOWLEDGES.search(sentence))), float(bool(_OWN_ACTION.search(sentence))),
+        float(bool(_ACKNOWLEDGES.search(sentence))), float(own_action(sentence)),
+        len(content(sentence) - content(article_text)) / max(1, len(content(sentence))),
+        float(overpromises(sentence, kb_text)),
     ], dtype=np.float64)

@@ -101,9 +101,19 @@ _BOUND = re.compile(r"(?:up to|at most|maximum|max\.?|no more than|within|you ha
                     r"максимум|не более|не позднее|до|в течение|у вас есть)\s*(?:на\s+)?$", re.IGNORECASE)
 
 
+#: A value that is the length of a window states its bound: "the return window is 14 days",
+#: «срок — 14 дней», "a 14-day window" (not a shelf life, «срок годности», which is a minimum).
+_WINDOW_BEFORE = re.compile(r"\b(?:window|period|deadline|time limit|срок(?!\w*\s+годност)\w*|период\w*)\b"
+                            r"[^\d.;!?]{0,20}$", re.IGNORECASE)
+_WINDOW_AFTER = re.compile(r"^[\s-]*(?:window|period|deadline|срок)\b", re.IGNORECASE)
+
+
 def bounded(text: str, value: Value) -> bool:
-    """Whether a value is stated as an upper bound ("up to 7 days", "максимум на 7 дней")."""
-    return bool(_BOUND.search(text[max(0, value.start - 20):value.start]))
+    """Whether a value is stated as an upper bound ("up to 7 days", "максимум на 7 дней",
+    "the return window is 14 days")."""
+    before = text[max(0, value.start - 30):value.start]
+    return bool(_BOUND.search(before[-20:]) or _WINDOW_BEFORE.search(before)
+                or _WINDOW_AFTER.match(text[value.end:]))
 
 
 def same_claim(claim: list[Value], stated: list[Value]) -> bool:

@@ -15,14 +15,13 @@ promises without limit against a limited rule.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from coach.claim_features import NUMBER, content
+from coach.claim_features import NUMBER, RESTRICTED, UNRESTRICTED, content
 from coach.grounding import clauses, is_negated
 from coach.values import extract_values
 
@@ -31,19 +30,6 @@ SCALAR_FEATURES = (
     "cosine", "jaccard", "novel_share", "claim_denies", "evidence_denies", "value_differs", "value_agrees",
     "unknown_numbers", "overpromise",
 )
-#: Words that promise without limit ("any time", "unlimited", "everyone", «в любой момент»).
-UNRESTRICTED = re.compile(
-    r"\b(?:any(?:time| time| of| other|one)?|every(?:one|body| time| year| month)?|all|whole|unlimited|no limit|"
-    r"as many|as much|always|immediately|instantly|right away|everywhere|anywhere|regardless|"
-    r"люб\w+|вс[еёя]\w*|всегда|сразу|мгновенно|без ограничений|неограниченн\w+|сколько угодно|"
-    r"кажд\w+|везде|по всему)\b", re.IGNORECASE)
-#: Words that limit a rule ("only", "once", "up to", "within", «только», «не более»).
-RESTRICTED = re.compile(
-    r"\b(?:only|once|up to|within|at most|maximum|limit\w*|must|except|unless|until|before|per|first|single|"
-    r"at least|только|один раз|однократно|не более|не больше|максимум|до|в течение|кроме|если|пока|"
-    r"не позднее|перв\w+|не меньше|не менее|лимит\w*)\b", re.IGNORECASE)
-
-
 def scalar_features(claim: str, evidence: str, cosine: float) -> np.ndarray:
     """The reviewer's signals for one (claim, evidence) pair, in ``SCALAR_FEATURES`` order."""
     words, said = content(claim), content(evidence)

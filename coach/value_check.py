@@ -27,6 +27,10 @@ SEVERAL_VALUES_MARGIN = 0.35
 LEXICAL_BONUS = 0.03
 #: The statement a value is compared with must be at least this close to the claim.
 SLOT_SIMILARITY = 0.3
+#: A statement nearly as close as the closest is still not about the claim when one up to this
+#: much further off shares strictly more of its words: "report missing items within 30 days"
+#: is about the 48-hour missing-items line, though the 30-day quality line is closer in meaning.
+DOMINANCE_MARGIN = 0.3
 
 
 def stating(statements: StatementIndex, vector: np.ndarray, text: str, articles: list[str],
@@ -95,9 +99,14 @@ def _slot(candidates: list[tuple[Statement, float]], claim: list[Value], kind: s
     bread line)."""
     if not candidates:
         return None
+    def shaped(pairs: list[tuple[Statement, float]]) -> list[tuple[Statement, float]]:
+        return [c for c in pairs if any(len(group) == len(claim) for group in claim_groups(_of_kind(c[0], kind)))]
+
     close = [c for c in candidates if c[1] >= candidates[0][1] - SAME_VALUE_MARGIN]
-    shaped = [c for c in close if any(len(group) == len(claim) for group in claim_groups(_of_kind(c[0], kind)))]
-    return undominated(shaped or close, text)[0]
+    wide = [c for c in candidates if c[1] >= candidates[0][1] - DOMINANCE_MARGIN]
+    # A further statement that shares more of the claim's words than a closer one is the one
+    # about the claim; the shape counts first, among the close ones.
+    return undominated(shaped(wide) if shaped(close) else wide, text)[0]
 
 
 def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: list[str],
@@ -118,9 +127,10 @@ def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: l
     # With several values, the words around this one also say what it is about ("Доставка —
     # 199 ₽"): a statement beaten on the sentence's words but not on the clause's still counts.
     about = _clause_at(text, claim[0].start) if several else text
-    near = [c for c in candidates if c[1] >= candidates[0][1] - margin]
-    kept = {s.text for s, _ in undominated(near, text) + undominated(near, about)}
-    close = [s for s, _ in near if s.text in kept]
+    wide = [c for c in candidates if c[1] >= candidates[0][1] - max(margin, DOMINANCE_MARGIN)]
+    kept = undominated(wide, text) + undominated(wide, about)
+    best = max((similarity for _, similarity in kept), default=0.0)
+    close = [s for s, similarity in kept if similarity >= best - margin]
     if any(same_claim(claim, _of_kind(s, kind)) for s in close):
         return True
     if kind == "time" and any(within_hours(claim, _of_kind(s, kind), text) for s in close):

@@ -44,9 +44,12 @@ _DURATION_UNITS = (
 )
 DURATION = re.compile(rf"{_RANGE}\s*-?\s*{_DURATION_UNITS}", re.IGNORECASE)
 BARE_UNIT = re.compile(r"(?<![\w-])(?P<half>half an hour)\b|(?<![\w-])(?P<a>a|an|one)\s+(?P<unit>month|week|year|day|hour)\b|"
-                       r"\b(?P<ru>сутки|суток|полчаса|месяц|месяца|неделю|недели|год|года)\b", re.IGNORECASE)
+                       r"\b(?P<ru>сутки|суток|полчаса|месяц|месяца|неделю|недели|год|года)\b|"
+                       # A bare hour or day only after a word that makes it a span: «в течение
+                       # часа», «за день»; alone, «до часа» is one o'clock and «час пик» rush hour.
+                       r"(?:(?<=в течение )|(?<=через )|(?<=около )|(?<=\bза ))(?P<ru_span>час|часа|день|дня|минуту)\b", re.IGNORECASE)
 #: Russian compound adjectives: «часовые интервалы» (1 hour), «двухчасовыми» (2 hours), «трёхдневный».
-RU_COMPOUND = re.compile(r"\b(?P<n>одно|двух|трёх|трех|четырёх|четырех|пяти|шести|семи|десяти|четырнадцати|тридцати)?"
+RU_COMPOUND = re.compile(r"\b(?P<n>\d+-|одно|двух|трёх|трех|четырёх|четырех|пяти|шести|семи|десяти|четырнадцати|тридцати)?"
                          r"(?P<unit>часов|дневн|недельн|месячн|минутн)(?:ой|ые|ыми|ых|ым|ая|ую|ый|ого|ом)\b", re.IGNORECASE)
 _RU_PREFIX = {"одно": 1, "двух": 2, "трёх": 3, "трех": 3, "четырёх": 4, "четырех": 4, "пяти": 5, "шести": 6,
               "семи": 7, "десяти": 10, "четырнадцати": 14, "тридцати": 30}
@@ -226,14 +229,18 @@ def _extract_values(text: str) -> tuple[Value, ...]:
         if match.group("half"):
             values.append(Value("duration", 0.5, match.start(), match.end(), match.group(0)))
             continue
-        word = (match.group("unit") or match.group("ru")).lower()
+        word = (match.group("unit") or match.group("ru") or match.group("ru_span")).lower()
         hours = {"сутки": 24, "суток": 24, "полчаса": 0.5, "месяц": 720, "месяца": 720, "неделю": 168,
-                 "недели": 168, "год": 8640, "года": 8640}.get(word)
+                 "недели": 168, "год": 8640, "года": 8640, "час": 1, "часа": 1, "день": 24, "дня": 24,
+                 "минуту": 1 / 60}.get(word)
         values.append(Value("duration", hours if hours else _unit_hours(word), match.start(), match.end(), match.group(0)))
     for match in scan(RU_COMPOUND, "unit"):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        count = _RU_PREFIX.get((match.group("n") or "одно").lower(), 1)
+        if not match.group("n") and match.group("unit").lower() != "часов":
+            continue  # «месячный тариф» is the monthly plan, «дневной лимит» a rate; «часовой интервал» is an hour
+        prefix = (match.group("n") or "одно").lower()
+        count = int(prefix[:-1]) if prefix[0].isdigit() else _RU_PREFIX.get(prefix, 1)
         unit = {"часов": "hour", "дневн": "day", "недельн": "week", "месячн": "month", "минутн": "minute"}
         values.append(Value("duration", float(count * HOURS_PER[unit[match.group("unit").lower()]]), match.start(), match.end(),
                             match.group(0)))

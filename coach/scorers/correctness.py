@@ -30,6 +30,7 @@ from coach.entities import check_mention, mentions
 from coach.grounding import (
     Statement,
     StatementIndex,
+    clauses,
     contact_supported,
     contacts,
     is_negated,
@@ -84,6 +85,18 @@ class SentenceCheck:
     def rule_contradictions(self) -> list[tuple[int, int, Statement, str]]:
         """Contradictions the explicit rules found (value, path, contact, polarity)."""
         return [v for v in self.verdicts if v is not None and v is not True]
+
+
+def _clauses_before(text: str, position: int) -> str:
+    """The whole clauses of ``text`` that end before ``position``."""
+    kept, offset = [], 0
+    for part in clauses(text):
+        at = text.find(part, offset)
+        if at + len(part) > position:
+            break
+        kept.append(part)
+        offset = at + len(part)
+    return " ".join(kept).strip()
 
 
 @register("correctness")
@@ -171,11 +184,16 @@ class CorrectnessScorer(Scorer):
     def claim_like(sentence: Sentence, situational: set[tuple[str, float]] | None = None) -> bool:
         """Whether a sentence states something a KB could confirm or contradict: a value it
         claims (not one worked out for the customer, «ещё на 400 ₽»), a rule word, a menu path
-        or a contact."""
-        if sentence.text.rstrip().endswith("?") or SITUATIONAL.search(sentence.text):
+        or a contact. The customer's own case ("your $38 basket qualifies") is not a claim, but
+        a rule stated before it in the sentence is ("WELCOME10 kicks in from $30, so ...")."""
+        text = sentence.text
+        if text.rstrip().endswith("?"):
             return False
-        return bool(claimed_values(sentence.text, situational or set()) or CLAIM_CUE.search(sentence.text)
-                    or menu_paths(sentence.text) or contacts(sentence.text))
+        case = SITUATIONAL.search(text)
+        if case:
+            text = _clauses_before(text, case.start())
+        return bool(text) and bool(claimed_values(text, situational or set()) or CLAIM_CUE.search(text)
+                                   or menu_paths(text) or contacts(text))
 
     def _score_reply(self, turn: TurnAnalysis, analysis: Analysis) -> tuple[DimensionScore, str | None]:
         supported = contradicted = uncovered = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from coach.claim_features import content, own_action
 from coach.claims import claimed_values, within_hours
 from coach.grounding import contacts, is_negated, path_supported, split_statements
 from coach.nlp import Sentence
@@ -42,6 +43,13 @@ from coach.values import extract_values
     ("It's free from two thousand rubles.", [("money:RUB", 2000.0)]),
     ("That's five hundred and fifty dollars.", [("money:USD", 550.0)]),
     ("Стоит 199 рублей.", [("money:RUB", 199.0)]),
+    # A bare hour or day is a span only after a word that makes it one.
+    ("Экспресс привезёт заказ в течение часа.", [("duration", 1.0)]),
+    ("Ответим через день.", [("duration", 24.0)]),
+    ("Не звоните в час пик.", []),
+    # «месячный» names the monthly plan; a number makes it a span.
+    ("Есть месячный тариф за 299 ₽.", [("money:RUB", 299.0)]),
+    ("Действует 14-дневный пробный период.", [("duration", 336.0)]),
     # Not values: counts, a price with cents, a duration after "over".
     ("Orders over 20 items are split in two bags.", []),
     ("Подождите от 10 дней.", [("duration", 240.0)]),
@@ -159,6 +167,27 @@ def test_a_wrong_time_gets_the_kb_hours_as_its_correction(coach: Coach) -> None:
      "Refunds take 5-10 business days."),
     ("Возврат на карту занимает 2-3 дня.", "Когда вернутся деньги за испорченное молоко?",
      "Возврат на карту занимает 5–10 рабочих дней."),
+    # The 30-day quality line is closer in meaning, but the 48-hour line is the one about
+    # missing items: it shares more of the claim's words.
+    ("Missing items can be reported within 30 days of delivery, so you're still in time.",
+     "A week ago a pack of milk was missing from my order, I only noticed now. Can I get my money back?",
+     "Missing items can be reported within 48 hours of delivery, so you're still in time."),
+    ("Конечно, о недостающих товарах можно сообщить в течение 30 дней после доставки, так что вы вполне успеваете.",
+     "Неделю назад нам недовезли пакет молока, заметила только сейчас, по чеку. Можно вернуть деньги?",
+     "Конечно, о недостающих товарах можно сообщить в течение 48 часов после доставки, так что вы вполне успеваете."),
+    # The length of a window is its bound: a shorter one is not backed by "within 30 days".
+    ("For quality problems the refund window is 14 days from delivery.",
+     "How long can I ask for a refund for quality problems?",
+     "For quality problems the refund window is 30 days from delivery."),
+    ("For quality problems the refund window is 30 days from delivery.",
+     "How long can I ask for a refund for quality problems?", None),
+    ("По качеству срок другой — 14 дней после доставки.", "Сколько есть времени на возврат по качеству?",
+     "По качеству срок другой — 30 дней после доставки."),
+    ("Экспресс привезёт заказ в течение часа.", "Как быстро приедет экспресс?",
+     "Экспресс привезёт заказ в течение 30 минут."),
+    # «месячный» is the plan, not a month to compare with the 14-day trial.
+    ("Семейного тарифа у нас нет: есть только месячный за 299 ₽ и годовой за 2 990 ₽.",
+     "А семейный тариф Plus есть?", None),
 ])
 def test_a_value_is_backed_only_by_the_statement_about_its_subject(coach: Coach, draft: str, context: str,
                                                                     suggestion: str | None) -> None:
@@ -246,6 +275,9 @@ def test_contact_details_are_checked_even_without_a_claim_word(coach: Coach, dra
     # A top-up worked out for the customer claims nothing.
     ("Если добавить товаров ещё на 400 ₽, скидка применится.", False),
     ("Add another $7 and delivery is free.", True),
+    # The customer's own case after a rule leaves the rule a claim.
+    ("Good news: WELCOME10 kicks in from $30, so your $38 basket already qualifies.", True),
+    ("So your $38 basket already qualifies for the discount.", False),
 ])
 def test_what_counts_as_a_claim(text: str, claim: bool) -> None:
     assert CorrectnessScorer.claim_like(Sentence(0, len(text), text)) is claim
@@ -274,3 +306,25 @@ def test_what_counts_as_asking_for_a_secret(text: str, asks: bool) -> None:
     from coach.sensitive import asks_for_secret
 
     assert asks_for_secret(text) is asks
+
+
+@pytest.mark.parametrize(("text", "word", "has"), [
+    # A brand inside a sentence is a name, not the common word its stem would be.
+    ("You get $10 Basketly credit.", "baske", False),
+    ("Add it to your basket.", "baske", True),
+    ("Express is $4.99.", "expre", True),
+    ("Курьер Basketly приедет через час.", "basketly", True),
+])
+def test_content_words_keep_names_whole(text: str, word: str, has: bool) -> None:
+    assert (word in content(text)) is has
+
+
+@pytest.mark.parametrize(("text", "own"), [
+    ("I've forwarded your email to the courier team.", True),
+    ("Уточню у коллег и перезвоню вам сегодня до 18:00.", True),
+    ("Пришлём данные о возврате в течение дня.", True),
+    ("Курьер заберёт энергетики обратно.", False),
+    ("Доставка стоит 199 ₽.", False),
+])
+def test_what_the_agent_does_is_told_from_a_rule(text: str, own: bool) -> None:
+    assert own_action(text) is own
