@@ -70,6 +70,9 @@ def claimed_values(text: str, situational: set[tuple[str, float]]) -> list[Value
               and not (v.kind.startswith("money") and ("money", v.amount) in situational)
               and not (v.kind.startswith("money") and (_DERIVED_BEFORE.search(text[max(0, v.start - 25):v.start])
                                                       or _DERIVED_AFTER.search(text[v.end:v.end + 20])))]
+    # A range is one claim: "from 8:00 to 23:00" claims 23:00 too, though the customer typed it.
+    spans = {(v.start, v.end) for v in values}
+    values = [v for v in extract_values(text) if v in values or (v.start, v.end) in spans]
     negated_clause = {}
     offset = 0
     for part in clauses(text):
@@ -140,6 +143,10 @@ _EDGE = re.compile(r"(?:(?P<start>\b(?:start\w*|open\w*|begin\w*|first|earliest|
                    r"последн\w*|до)\b))[^.,;]*$", re.IGNORECASE)
 
 
+#: The longest range of hours read as one delivery or call-back slot rather than as hours.
+SLOT_HOURS = 2
+
+
 def within_hours(claim: list[Value], stated: list[Value], text: str = "") -> bool:
     """Times of day the KB's hours cover: "at 10:00" or "the last slot, 21:00-22:00" within
     "8:00-22:00". A range must share an end with the KB's, or "from 9:00 to 21:00" would pass
@@ -152,7 +159,9 @@ def within_hours(claim: list[Value], stated: list[Value], text: str = "") -> boo
         if not all(low <= a <= high for a in amounts):
             continue
         if len(amounts) > 1:
-            if low in amounts or high in amounts:
+            # A slot ("the 10:00-11:00 slot") lies inside the hours; a longer range must share
+            # an end with them, or "from 9:00 to 21:00" would pass as the opening hours.
+            if low in amounts or high in amounts or amounts[-1] - amounts[0] <= SLOT_HOURS:
                 return True
             continue
         # A single time named as the start or the end must be the KB's ("slots start at 9:00").

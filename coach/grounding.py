@@ -46,7 +46,7 @@ class Statement:
 
 #: Conditions ("if it isn't enabled yet", "если она ещё не включена") do not negate the claim.
 #: ... wherever the condition starts: "Turn it on in Settings > Security if it isn't on already."
-_CONDITION = re.compile(r"(?:^|[,;(]|\s-\s|\s—\s|\s)\s*(?:if|unless|when|once|если|когда|пока|как только)\b[^,.;)]*",
+_CONDITION = re.compile(r"(?:^|[,;(]|\s-\s|\s—\s|\s)\s*(?:if|unless|when|once|если|когда|пока|как только)\b[^,.;)—–]*",
                         re.IGNORECASE)
 #: "No," answers the customer; "No need to delete anything" is a negation of its own.
 _ANSWER_PARTICLE = re.compile(r"^\W*(?:no|nope|yes|yep|нет|да)\s*(?:[,.!:—–-]+|$)\s*", re.IGNORECASE)

@@ -7,6 +7,7 @@ or more" for "free delivery from $50"). A corrected sentence swaps in the KB's v
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,21 @@ def stating(statements: StatementIndex, vector: np.ndarray, text: str, articles:
 
 def _of_kind(statement: Statement, kind: str) -> list[Value]:
     return [v for v in extract_values(statement.text) if v.kind == kind]
+
+
+_ADJECTIVE = re.compile(r"^\S+-(?:minute|hour|day|week|month|year)s?$|^\S*(?:часов|дневн|недельн|месячн|минутн)\w*$",
+                        re.IGNORECASE)
+
+
+def _same_form(claim: list[Value], kind: str,
+               candidates: list[tuple[Statement, float]]) -> list[tuple[Statement, float]]:
+    """The candidates that give the value in the claim's form when it describes a thing ("2-hour
+    slots", «часовой интервал»): such a value is the length of that thing, not a lead time
+    ("up to 2 hours before") — or all candidates when none does, or the claim does not."""
+    if not _ADJECTIVE.match(claim[0].text):
+        return candidates
+    alike = [c for c in candidates if any(_ADJECTIVE.match(v.text) for v in _of_kind(c[0], kind))]
+    return alike or candidates
 
 
 #: Function words that name no subject ("You have 24 hours" and "If 24 hours have passed").
@@ -102,11 +118,29 @@ def _slot(candidates: list[tuple[Statement, float]], claim: list[Value], kind: s
     def shaped(pairs: list[tuple[Statement, float]]) -> list[tuple[Statement, float]]:
         return [c for c in pairs if any(len(group) == len(claim) for group in claim_groups(_of_kind(c[0], kind)))]
 
-    close = [c for c in candidates if c[1] >= candidates[0][1] - SAME_VALUE_MARGIN]
-    wide = [c for c in candidates if c[1] >= candidates[0][1] - DOMINANCE_MARGIN]
+    close = _same_form(claim, kind, [c for c in candidates if c[1] >= candidates[0][1] - SAME_VALUE_MARGIN])
+    wide = _same_form(claim, kind, [c for c in candidates if c[1] >= candidates[0][1] - DOMINANCE_MARGIN])
     # A further statement that shares more of the claim's words than a closer one is the one
     # about the claim; the shape counts first, among the close ones.
     return undominated(shaped(wide) if shaped(close) else wide, text)[0]
+
+
+_CLOCK_TOKEN = re.compile(r"\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\.?)?|\s?[ap]\.?m\.?)", re.IGNORECASE)
+
+
+def _replacement(claim: list[Value], kb: list[Value]) -> str:
+    """The KB's value written into the claim's words: a range of hours keeps the claim's own
+    "from ... to" ("from 8:00 to 22:00", not "from 8:00 and 22:00"); anything else is the KB's
+    text, units included ("5–10 business days")."""
+    if claim[0].kind != "time" or len(claim) != 2 or len(kb) != 2:
+        return kb[0].text
+    ours, theirs = list(_CLOCK_TOKEN.finditer(claim[0].text)), _CLOCK_TOKEN.findall(kb[0].text)
+    if len(ours) != 2 or len(theirs) != 2:
+        return kb[0].text
+    written = claim[0].text
+    for match, new in reversed(list(zip(ours, theirs, strict=True))):
+        written = written[:match.start()] + new + written[match.end():]
+    return written
 
 
 def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: list[str],
@@ -127,7 +161,7 @@ def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: l
     # With several values, the words around this one also say what it is about ("Доставка —
     # 199 ₽"): a statement beaten on the sentence's words but not on the clause's still counts.
     about = _clause_at(text, claim[0].start) if several else text
-    wide = [c for c in candidates if c[1] >= candidates[0][1] - max(margin, DOMINANCE_MARGIN)]
+    wide = _same_form(claim, kind, [c for c in candidates if c[1] >= candidates[0][1] - max(margin, DOMINANCE_MARGIN)])
     kept = undominated(wide, text) + undominated(wide, about)
     best = max((similarity for _, similarity in kept), default=0.0)
     close = [s for s, similarity in kept if similarity >= best - margin]
@@ -152,5 +186,6 @@ def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: l
     if same_claim(claim, _of_kind(slot[0], kind)):
         return True  # the statement governing the slot states this very value
     kb_claims = claim_groups(_of_kind(slot[0], kind))
-    corrected = text[:claim[0].start] + kb_claims[0][0].text + text[claim[0].end:] if len(kb_claims) == 1 else ""
+    corrected = (text[:claim[0].start] + _replacement(claim, kb_claims[0]) + text[claim[0].end:]
+                 if len(kb_claims) == 1 else "")
     return (claim[0].start, claim[0].end, slot[0], corrected)

@@ -49,6 +49,10 @@ BARE_UNIT = re.compile(r"(?<![\w-])(?P<half>half an hour)\b|(?<![\w-])(?P<a>a|an
                        # часа», «за день»; alone, «до часа» is one o'clock and «час пик» rush hour.
                        r"(?:(?<=в течение )|(?<=через )|(?<=около )|(?<=\bза ))(?P<ru_span>час|часа|день|дня|минуту)\b", re.IGNORECASE)
 #: Russian compound adjectives: «часовые интервалы» (1 hour), «двухчасовыми» (2 hours), «трёхдневный».
+#: A bare Russian unit after an adjective names a period rather than measuring one: «до конца
+#: оплаченного года», «в этом месяце»; «целый месяц» and «полный год» still measure one.
+_RU_REFERENCE = re.compile(r"\b(?!цел|полн)[а-яё]{2,}(?:ого|его|ом|ем|ий|ый|ой|ую|юю|ая|яя|ее|ое)\s+$",
+                           re.IGNORECASE)
 RU_COMPOUND = re.compile(r"\b(?P<n>\d+-|одно|двух|трёх|трех|четырёх|четырех|пяти|шести|семи|десяти|четырнадцати|тридцати)?"
                          r"(?P<unit>часов|дневн|недельн|месячн|минутн)(?:ой|ые|ыми|ых|ым|ая|ую|ый|ого|ом)\b", re.IGNORECASE)
 _RU_PREFIX = {"одно": 1, "двух": 2, "трёх": 3, "трех": 3, "четырёх": 4, "четырех": 4, "пяти": 5, "шести": 6,
@@ -229,6 +233,8 @@ def _extract_values(text: str) -> tuple[Value, ...]:
         if match.group("half"):
             values.append(Value("duration", 0.5, match.start(), match.end(), match.group(0)))
             continue
+        if match.group("ru") and _RU_REFERENCE.search(text[max(0, match.start() - 20):match.start()]):
+            continue  # «до конца оплаченного года» names a year, it is not a year long
         word = (match.group("unit") or match.group("ru") or match.group("ru_span")).lower()
         hours = {"сутки": 24, "суток": 24, "полчаса": 0.5, "месяц": 720, "месяца": 720, "неделю": 168,
                  "недели": 168, "год": 8640, "года": 8640, "час": 1, "часа": 1, "день": 24, "дня": 24,

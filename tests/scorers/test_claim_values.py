@@ -50,6 +50,9 @@ from coach.values import extract_values
     # «месячный» names the monthly plan; a number makes it a span.
     ("Есть месячный тариф за 299 ₽.", [("money:RUB", 299.0)]),
     ("Действует 14-дневный пробный период.", [("duration", 336.0)]),
+    # A unit after an adjective names a period, it does not measure one.
+    ("Подписка действует до конца оплаченного года.", []),
+    ("Пробный период длится целый месяц.", [("duration", 720.0)]),
     # Not values: counts, a price with cents, a duration after "over".
     ("Orders over 20 items are split in two bags.", []),
     ("Подождите от 10 дней.", [("duration", 240.0)]),
@@ -79,6 +82,8 @@ def test_claimed_values_leave_out_arithmetic_and_ruled_out_values(text: str, cla
     ("Delivery at 10:00 works.", "Slots run between 8:00 and 22:00.", True),
     ("The last slot is 21:00-22:00.", "Slots run between 8:00 and 22:00.", True),
     ("We deliver from 9:00 to 21:00.", "Slots run between 8:00 and 22:00.", False),
+    ("You could pick the 10:00-11:00 slot on Saturday.", "Slots run between 8:00 and 22:00.", True),
+    ("We deliver from 8:00 to 23:00.", "Slots run between 8:00 and 22:00.", False),
     ("Our first slot starts at 7:00.", "Slots run between 8:00 and 22:00.", False),
 ])
 def test_times_within_the_kb_hours(claim: str, kb: str, within: bool) -> None:
@@ -91,6 +96,9 @@ def test_times_within_the_kb_hours(claim: str, kb: str, within: bool) -> None:
     ("Для хлеба мы гарантируем не меньше 3 дней.", False),
     ("It arrives in no more than 2 days.", False),
     ("Alcohol is not available with Express delivery.", True),
+    # A condition ends at a dash: what follows it is the statement, and it is negative.
+    ("Если позвонят снова — ничего не сообщайте и прекращайте разговор.", True),
+    ("Если не получится — напишите нам.", False),
 ])
 def test_idioms_and_bounds_negate_nothing(text: str, negated: bool) -> None:
     assert is_negated(text) is negated
@@ -144,6 +152,21 @@ def test_a_wrong_time_gets_the_kb_hours_as_its_correction(coach: Coach) -> None:
 
 
 @pytest.mark.parametrize(("draft", "context", "suggestion"), [
+    # A range is one claim even when the customer typed one of its ends, and its correction
+    # keeps the reply's own "from ... to".
+    ("Yes, we deliver from 8:00 to 23:00, so that slot works.", "how late do you deliver? I want 23:00",
+     "Yes, we deliver from 8:00 to 22:00, so that slot works."),
+    ("Интервалы доставки — с 8:00 до 23:00, так что последний час как раз ваш.",
+     "вы до скольки возите? хочу на 23:00 заказ",
+     "Интервалы доставки — с 8:00 до 22:00, так что последний час как раз ваш."),
+    ("Yes, we deliver from 8:00 to 22:00, so 21:00 works.", "how late do you deliver? I want 21:00", None),
+])
+def test_a_range_of_hours_is_checked_whole(coach: Coach, draft: str, context: str, suggestion: str | None) -> None:
+    flags = [f for f in coach.check(draft, context=context).flags if f.dimension == "correctness"]
+    assert [f.suggestion.text for f in flags] == ([suggestion] if suggestion else [])
+
+
+@pytest.mark.parametrize(("draft", "context", "suggestion"), [
     # The bread line also says "1 day", but only the dairy line shares "dairy" with the claim.
     ("Dairy only needs 1 day left at delivery, so that's within our guarantee.",
      "My yogurt arrived close to its use-by date, is that ok?",
@@ -185,6 +208,9 @@ def test_a_wrong_time_gets_the_kb_hours_as_its_correction(coach: Coach) -> None:
      "По качеству срок другой — 30 дней после доставки."),
     ("Экспресс привезёт заказ в течение часа.", "Как быстро приедет экспресс?",
      "Экспресс привезёт заказ в течение 30 минут."),
+    # An hour-long slot is compared with the slot length, not with "2 hours before the slot".
+    ("Можно выбрать ближайший свободный часовой интервал.", "Экспресс недоступен. Как тогда быстрее получить заказ?",
+     None),
     # «месячный» is the plan, not a month to compare with the 14-day trial.
     ("Семейного тарифа у нас нет: есть только месячный за 299 ₽ и годовой за 2 990 ₽.",
      "А семейный тариф Plus есть?", None),
