@@ -50,7 +50,9 @@ def situational_amounts(analysis: Analysis, index: int) -> set[tuple[str, float]
 #: «осталось добавить 300 ₽»): arithmetic on the KB's values, not a policy claim.
 _DERIVED_BEFORE = re.compile(r"(?:works? out (?:to|at)|comes to|adds up to|(?:that|which|this) makes|in total|total(?: of| is)?|"
                              r"(?:at least )?another|осталось(?: добавить)?|(?:ещё|еще)(?: на)?|получается|выходит|"
-                             r"итого|в сумме|хотя бы на|минимум на|не хватает(?: всего)?)\s*:?\s*$", re.IGNORECASE)
+                             r"итого|в сумме|хотя бы на|минимум на|не хватает(?: всего)?|leaving(?: you)?(?: with)?|(?:the )?remaining|"
+                             r"together,? (?:that's|that is|it's)|so that's|остаётся|останется|оставшиеся)(?:\s+the)?\s*:?\s*$",
+                             re.IGNORECASE)
 #: Times worked out for this customer: "so you have until 2pm", "until 6pm today", «то есть до 19:30».
 _WORKED_OUT_TIME = re.compile(r"^\W*(?:so|that's|that is|i\.e\.|which means|meaning|то есть|значит|так что|получается)\b",
                               re.IGNORECASE)
@@ -59,6 +61,9 @@ _TODAY = re.compile(r"^[^.,;]{0,12}\b(?:today|tomorrow|tonight|this (?:morning|e
 #: A clause applying the rule to this customer ("in your case after 19:30", «в вашем случае»).
 _YOUR_CASE = re.compile(r"\b(?:in your case|for your order|for you that's|в вашем случае|для вашего заказа|у вас это)\b",
                         re.IGNORECASE)
+#: A value the customer's case falls short of ("2 days falls short", «2 дня — маловато»).
+_SHORT_AFTER = re.compile(r"^\s*(?:falls? short|(?:is|are)(?: not|n't) enough|(?:is|are) too (?:short|little|low)|"
+                          r"—?\s*(?:недостаточно|маловато|не хватает))\b", re.IGNORECASE)
 _DERIVED_AFTER = re.compile(r"^\s*(?:short|more|away|to go|left to spend|не хватает|до бесплатной)", re.IGNORECASE)
 
 
@@ -69,7 +74,8 @@ def claimed_values(text: str, situational: set[tuple[str, float]]) -> list[Value
     values = [v for v in extract_values(text) if (v.kind, v.amount) not in situational
               and not (v.kind.startswith("money") and ("money", v.amount) in situational)
               and not (v.kind.startswith("money") and (_DERIVED_BEFORE.search(text[max(0, v.start - 25):v.start])
-                                                      or _DERIVED_AFTER.search(text[v.end:v.end + 20])))]
+                                                      or _DERIVED_AFTER.search(text[v.end:v.end + 20])))
+              and not _SHORT_AFTER.search(text[v.end:v.end + 20])]
     # A range is one claim: "from 8:00 to 23:00" claims 23:00 too, though the customer typed it.
     spans = {(v.start, v.end) for v in values}
     values = [v for v in extract_values(text) if v in values or (v.start, v.end) in spans]

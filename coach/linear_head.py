@@ -41,22 +41,28 @@ class LinearHead:
             out[key] = out.get(key, 0.0) + float(value)
         return out
 
+    def to_json(self) -> dict:
+        """The head as a JSON-ready dict (numbers to 6 decimals)."""
+        return {"feature_names": list(self.feature_names), "weights": [round(float(w), 6) for w in self.weights],
+                "bias": float(self.bias), "mean": [round(float(m), 6) for m in self.mean],
+                "scale": [round(float(s), 6) for s in self.scale], "threshold": self.threshold}
+
+    @classmethod
+    def from_json(cls, raw: dict) -> LinearHead:
+        """The inverse of :meth:`to_json`."""
+        return cls(tuple(raw["feature_names"]), np.asarray(raw["weights"], dtype=np.float32), float(raw["bias"]),
+                   np.asarray(raw["mean"], dtype=np.float32), np.asarray(raw["scale"], dtype=np.float32),
+                   float(raw.get("threshold", 0.5)))
+
     def save(self, path: Path) -> None:
         """Write the head as JSON."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({
-            "feature_names": list(self.feature_names), "weights": [round(float(w), 6) for w in self.weights],
-            "bias": float(self.bias), "mean": [round(float(m), 6) for m in self.mean],
-            "scale": [round(float(s), 6) for s in self.scale], "threshold": self.threshold,
-        }) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(self.to_json()) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> LinearHead:
         """Read a head written by :meth:`save`."""
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(tuple(raw["feature_names"]), np.asarray(raw["weights"], dtype=np.float32), float(raw["bias"]),
-                   np.asarray(raw["mean"], dtype=np.float32), np.asarray(raw["scale"], dtype=np.float32),
-                   float(raw.get("threshold", 0.5)))
+        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def fit_head(features: np.ndarray, labels: np.ndarray, names: tuple[str, ...], c: float = 0.3,

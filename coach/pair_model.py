@@ -23,6 +23,7 @@ import numpy as np
 
 from coach.claim_features import NUMBER, RESTRICTED, UNRESTRICTED, content
 from coach.grounding import clauses, is_negated
+from coach.linear_head import LinearHead
 from coach.values import extract_values
 
 WEIGHTS_FILE = "pair_model.json"
@@ -66,25 +67,29 @@ def pair_matrix(claims: list[str], evidence: list[str], claim_vectors: np.ndarra
     return np.hstack([u * v, np.abs(u - v), scalars])
 
 
+def pair_feature_names(dimensions: int) -> tuple[str, ...]:
+    """Names of ``pair_matrix`` columns for an encoder of ``dimensions``: the embedding columns
+    (``emb*``, summed into one "embedding" share by ``LinearHead.contributions``), then the
+    scalar signals."""
+    return (*(f"emb_product_{i}" for i in range(dimensions)), *(f"emb_difference_{i}" for i in range(dimensions)),
+            *SCALAR_FEATURES)
+
+
 @dataclass(frozen=True)
 class PairModel:
-    """Logistic-regression weights over ``pair_matrix`` rows, with their standardisation."""
+    """A standardised logistic head over ``pair_matrix`` rows."""
 
-    weights: np.ndarray
-    intercept: float
-    mean: np.ndarray
-    scale: np.ndarray
+    head: LinearHead
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """Probability that each pair's claim is not backed by its evidence."""
-        z = ((rows - self.mean) / self.scale) @ self.weights + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return self.head.predict_proba(rows)
 
     @cached_property
     def _folded(self) -> tuple[np.ndarray, float]:
         """Weights with the standardisation folded in, so one pair costs three dot products."""
-        weights = self.weights / self.scale
-        return weights, self.intercept - float(self.mean @ weights)
+        weights = np.asarray(self.head.weights, dtype=np.float64) / np.asarray(self.head.scale, dtype=np.float64)
+        return weights, float(self.head.bias) - float(np.asarray(self.head.mean, dtype=np.float64) @ weights)
 
     def probability(self, claim: str, evidence: str, claim_vector: np.ndarray, evidence_vector: np.ndarray) -> float:
         """The probability for a single pair (the same as ``probabilities`` on its row)."""
@@ -98,11 +103,8 @@ class PairModel:
     def save(self, folder: Path) -> None:
         """Write ``pair_model.json`` into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / WEIGHTS_FILE).write_text(json.dumps({
-            "scalar_features": list(SCALAR_FEATURES), "weights": np.round(self.weights, 6).tolist(),
-            "intercept": self.intercept, "mean": np.round(self.mean, 6).tolist(),
-            "scale": np.round(self.scale, 6).tolist(),
-        }), encoding="utf-8")
+        (folder / WEIGHTS_FILE).write_text(json.dumps({"scalar_features": list(SCALAR_FEATURES),
+                                                       "head": self.head.to_json()}), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> PairModel | None:
@@ -111,6 +113,6 @@ class PairModel:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data["scalar_features"] != list(SCALAR_FEATURES):
+        if data.get("scalar_features") != list(SCALAR_FEATURES) or "head" not in data:
             raise ValueError(f"{path}: trained with other features; retrain with `coach train pairs`")
-        return cls(np.array(data["weights"]), float(data["intercept"]), np.array(data["mean"]), np.array(data["scale"]))
+        return cls(LinearHead.from_json(data["head"]))

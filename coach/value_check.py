@@ -185,6 +185,8 @@ def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: l
         return None  # nothing in the KB states this slot closely enough to compare
     if same_claim(claim, _of_kind(slot[0], kind)):
         return True  # the statement governing the slot states this very value
+    if kind == "time" and within_hours(claim, _of_kind(slot[0], kind), text):
+        return True  # "the 21:00-22:00 slot" lies inside "not between 22:00 and 8:00"
     kb_claims = claim_groups(_of_kind(slot[0], kind))
     corrected = (text[:claim[0].start] + _replacement(claim, kb_claims[0]) + text[claim[0].end:]
                  if len(kb_claims) == 1 else "")

@@ -147,6 +147,25 @@ def _unit_hours(unit: str) -> float:
     return 1.0
 
 
+#: A count of things earlier in the clause ("2 free Express deliveries", «10 наград»), which
+#: makes a following "a month" a frequency and is itself a limit per that period.
+_COUNT_BEFORE = re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|ten|две|два|три|четыре|пять|десять)\s+"
+                           r"(?!(?:minutes?|hours?|days?|weeks?|months?|years?|минут|час|дн|недел|месяц|год|лет)\w*\b)"
+                           r"[^\W\d][^\d,.;:!?]{0,40}$", re.IGNORECASE)
+
+
+def _count_per(text: str, period: Value) -> list[Value]:
+    """The limit a frequency sets: "2 free Express deliveries per month" is a count of 2 per
+    month (kind ``count/720``), to compare with the KB's count for the same period."""
+    before = text[max(0, period.start - 50):period.start]
+    match = _COUNT_BEFORE.search(before)
+    amount = to_number(match.group("n")) if match else None
+    if amount is None:
+        return []
+    start = period.start - len(before) + match.start("n")
+    return [Value(f"count/{period.amount:g}", float(amount), start, start + len(match.group("n")), match.group("n"))]
+
+
 def _is_rate(text: str, start: int, values: list[Value], end: int | None = None) -> bool:
     """ "$9.99 a month", "299 ₽ в месяц", "per year", «на месяц за 299 ₽»: a price rate, not a
     duration claim."""
@@ -209,6 +228,7 @@ def _extract_values(text: str) -> tuple[Value, ...]:
         if _is_rate(text, match.start(), values, match.end()):
             continue
         values.append(Value("period", float(_PERIOD_HOURS[unit]), match.start(), match.end(), match.group(0)))
+        values += _count_per(text, values[-1])
         taken.append(match.span())
     for match in scan(DURATION, "unit"):
         if any(s <= match.start() < e for s, e in taken):
@@ -218,6 +238,13 @@ def _extract_values(text: str) -> tuple[Value, ...]:
         if text[max(0, match.start() - 5):match.start()].lower() == "half ":
             continue  # "half an hour" is read below as 30 minutes
         hours = _unit_hours(match.group("unit"))
+        if (match.group("a").lower() in ("a", "an") and not match.group("b")
+                and _COUNT_BEFORE.search(text[max(0, match.start() - 40):match.start()])):
+            # "2 free Express deliveries a month" says how often, like "per month"
+            values.append(Value("period", hours, match.start(), match.end(), match.group(0)))
+            values += _count_per(text, values[-1])
+            taken.append(match.span())
+            continue
         # "сутки" counts in days: "двое суток" = 48 hours.
         for part in ("a", "b"):
             amount = to_number(match.group(part)) if match.group(part) else None

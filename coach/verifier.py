@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from coach.claim_features import FEATURES
+from coach.linear_head import LinearHead
 
 #: Feature names of the full vector: the pair features, the pair model's probability that the
 #: claim is not backed by its closest KB statement, then the two rule verdicts.
@@ -106,27 +107,22 @@ class Forest:
 
 @dataclass(frozen=True)
 class Verifier:
-    """Regression weights and standardisation, the forest, and the decision threshold."""
+    """The regression (a standardised linear head), the forest, and the decision threshold."""
 
-    weights: np.ndarray
-    intercept: float
-    mean: np.ndarray
-    scale: np.ndarray
+    regression: LinearHead
     forest: Forest
     threshold: float
 
     def probability(self, features: np.ndarray) -> float:
         """Probability that the claim contradicts the KB: the mean of the two models'."""
-        z = float(((features - self.mean) / self.scale) @ self.weights + self.intercept)
-        return 0.5 * (1.0 / (1.0 + np.exp(-z))) + 0.5 * self.forest.probability(features)
+        return 0.5 * float(self.regression.predict_proba(features)[0]) + 0.5 * self.forest.probability(features)
 
     def save(self, folder: Path) -> None:
         """Write ``verifier.json`` into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
         (folder / WEIGHTS_FILE).write_text(json.dumps({
             "model": MODEL, "features": list(ALL_FEATURES), "threshold": self.threshold,
-            "weights": self.weights.tolist(), "intercept": self.intercept, "mean": self.mean.tolist(),
-            "scale": self.scale.tolist(), "forest": self.forest.to_json(),
+            "regression": self.regression.to_json(), "forest": self.forest.to_json(),
         }, separators=(",", ":")), encoding="utf-8")
 
     @classmethod
@@ -139,5 +135,5 @@ class Verifier:
         if data.get("features") != list(ALL_FEATURES) or data.get("model") != MODEL:
             raise ValueError(f"{path}: trained with other features or another model; "
                              "retrain with `coach train correctness`")
-        return cls(np.array(data["weights"]), float(data["intercept"]), np.array(data["mean"]),
-                   np.array(data["scale"]), Forest.from_json(data["forest"]), float(data["threshold"]))
+        return cls(LinearHead.from_json(data["regression"]), Forest.from_json(data["forest"]),
+                   float(data["threshold"]))

@@ -21,6 +21,7 @@ import numpy as np
 from coach.claims import situational_amounts
 from coach.devset import load_labels
 from coach.io import read_transcripts
+from coach.linear_head import fit_head
 from coach.pipeline import Coach
 from coach.scorers.correctness import CorrectnessScorer
 from coach.types import Transcript
@@ -89,20 +90,15 @@ MIN_LEAF = 5
 
 def _fit(examples: list[Example], threshold: float = 0.5) -> Verifier:
     from sklearn.ensemble import RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
 
     examples = [e for e in examples if e.fit]
     x = np.stack([e.features for e in examples])
     y = np.array([e.label for e in examples])
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    regression = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced", random_state=SEED)
-    regression.fit((x - mean) / scale, y)
+    regression = fit_head(x, y, ALL_FEATURES, c=1.0)
     forest = RandomForestClassifier(n_estimators=TREES, min_samples_leaf=MIN_LEAF, class_weight="balanced",
                                     random_state=SEED, n_jobs=-1)
     forest.fit(x, y)
-    return Verifier(regression.coef_[0], float(regression.intercept_[0]), mean, scale,
-                    Forest.from_sklearn(forest), threshold)
+    return Verifier(regression, Forest.from_sklearn(forest), threshold)
 
 
 def reply_metrics(examples: list[Example], probabilities: np.ndarray, threshold: float,

@@ -30,7 +30,8 @@ import numpy as np
 from coach.evaluate import prf
 from coach.evaluate_grounding import load_grounding
 from coach.grounding import StatementIndex
-from coach.pair_model import SCALAR_FEATURES, PairModel, pair_matrix
+from coach.linear_head import fit_head
+from coach.pair_model import SCALAR_FEATURES, PairModel, pair_feature_names, pair_matrix
 from coach.pipeline import Coach
 
 SEED = 0
@@ -109,8 +110,6 @@ def _metrics(labels: np.ndarray, probabilities: np.ndarray) -> dict:
 
 def train(coach: Coach, grounding: list[str], consistency: list[str], support: list[str], out: Path) -> dict:
     """Fit on every source's fitting part, score the rest, save the model and its card."""
-    from sklearn.linear_model import LogisticRegression
-
     pairs = [p for path in grounding for p in grounding_pairs(Path(path))]
     pairs += [p for path in consistency for p in consistency_pairs(Path(path))]
     if support:
@@ -130,11 +129,8 @@ def train(coach: Coach, grounding: list[str], consistency: list[str], support: l
     weights = np.ones(len(pairs))
     if (fit & is_support).any() and (fit & ~is_support).any():
         weights[is_support] = SUPPORT_SHARE / (1 - SUPPORT_SHARE) * (fit & ~is_support).sum() / (fit & is_support).sum()
-    mean, scale = rows[fit].mean(axis=0), rows[fit].std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=SEED)
-    model.fit((rows[fit] - mean) / scale, labels[fit], sample_weight=weights[fit])
-    pair_model = PairModel(model.coef_[0], float(model.intercept_[0]), mean, scale)
+    names = pair_feature_names((rows.shape[1] - len(SCALAR_FEATURES)) // 2)
+    pair_model = PairModel(fit_head(rows[fit], labels[fit], names, c=C, sample_weight=weights[fit]))
     pair_model.save(out)
     probabilities = pair_model.probabilities(rows)
     metrics = {}

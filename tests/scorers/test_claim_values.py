@@ -11,6 +11,7 @@ from coach.grounding import contacts, is_negated, path_supported, split_statemen
 from coach.nlp import Sentence
 from coach.pipeline import Coach
 from coach.scorers.correctness import CorrectnessScorer
+from coach.types import Transcript, Turn
 from coach.values import extract_values
 
 
@@ -29,9 +30,12 @@ from coach.values import extract_values
     ("Доставка идёт двухчасовыми интервалами.", [("duration", 2.0)]),
     ("Basketly привозит заказы в часовые интервалы.", [("duration", 1.0)]),
     ("Действует двухмесячный пробный период.", [("duration", 1440.0)]),
-    # How often: a period, not a duration.
-    ("Plus gives 2 free Express deliveries per month.", [("period", 720.0)]),
-    ("С Plus у вас 2 бесплатные экспресс-доставки в неделю.", [("period", 168.0)]),
+    # How often: a period, not a duration, and a count of things per period is a limit.
+    ("Plus gives 2 free Express deliveries per month.", [("count/720", 2.0), ("period", 720.0)]),
+    ("Plus gets you 2 free Express deliveries a month.", [("count/720", 2.0), ("period", 720.0)]),
+    ("Раз в неделю мы присылаем подборку.", [("period", 168.0)]),
+    ("You have a month to return it.", [("duration", 720.0)]),
+    ("С Plus у вас 2 бесплатные экспресс-доставки в неделю.", [("count/168", 2.0), ("period", 168.0)]),
     ("Привезём в день доставки.", []),
     # Rates are prices, not durations.
     ("Plus is $9.99 a month.", [("money:USD", 9.99)]),
@@ -69,6 +73,11 @@ def test_values_are_typed_and_normalised(text: str, expected: list[tuple[str, fl
     ("Если добавите товаров хотя бы на 20 ₽, доплата исчезнет.", []),
     ("Бесплатно от 2 000 ₽, так что вам не хватает всего 150 ₽.", ["2 000 ₽"]),
     ("Delivery is $3.99, which makes $42.97 in total.", ["$3.99"]),
+    ("So the $7.50 is used first and the remaining $18.50 goes on your card.", ["$7.50"]),
+    ("Both come out of your credit, leaving you $4.01.", []),
+    ("Together that's the $5.99 difference.", []),
+    # What the customer's case falls short of is theirs, not a rule.
+    ("Fresh produce should arrive with at least 3 days to its use-by date, and 2 days falls short.", ["3 days"]),
     # A time ruled out beside the one given is not claimed.
     ("Our first slot starts at 8:00, so 7am isn't possible, sorry.", ["8:00"]),
     # A negated value on its own is still the claim.
@@ -83,6 +92,7 @@ def test_claimed_values_leave_out_arithmetic_and_ruled_out_values(text: str, cla
     ("The last slot is 21:00-22:00.", "Slots run between 8:00 and 22:00.", True),
     ("We deliver from 9:00 to 21:00.", "Slots run between 8:00 and 22:00.", False),
     ("You could pick the 10:00-11:00 slot on Saturday.", "Slots run between 8:00 and 22:00.", True),
+    ("The 21:00-22:00 slot is the latest you can book.", "Alcohol cannot be delivered between 22:00 and 8:00.", True),
     ("We deliver from 8:00 to 23:00.", "Slots run between 8:00 and 22:00.", False),
     ("Our first slot starts at 7:00.", "Slots run between 8:00 and 22:00.", False),
 ])
@@ -151,6 +161,19 @@ def test_a_wrong_time_gets_the_kb_hours_as_its_correction(coach: Coach) -> None:
     assert flag.suggestion.kb_article == "contact-support"
 
 
+def test_a_slot_inside_the_hours_is_not_compared_with_the_hours_it_avoids(coach: Coach) -> None:
+    # The alcohol article governs the conversation; its "not between 22:00 and 8:00" still
+    # leaves the 21:00-22:00 slot inside the hours.
+    transcript = Transcript("gin", (
+        Turn("customer", "ordering gin for my dad's retirement party. can i use my passport as ID?"),
+        Turn("agent", "Yes, a passport is fine! Any valid photo ID works."),
+        Turn("customer", "and could it come at 10:30pm? party's at 11 lol"),
+        Turn("agent", "Sorry, alcohol can't be delivered between 22:00 and 8:00. "
+                      "The 21:00-22:00 slot is the latest you can book.")))
+    scored = next(iter(coach.score_many([transcript])))
+    assert [f for reply in scored.replies for f in reply.flags if f.dimension == "correctness"] == []
+
+
 @pytest.mark.parametrize(("draft", "context", "suggestion"), [
     # A range is one claim even when the customer typed one of its ends, and its correction
     # keeps the reply's own "from ... to".
@@ -211,6 +234,10 @@ def test_a_range_of_hours_is_checked_whole(coach: Coach, draft: str, context: st
     # An hour-long slot is compared with the slot length, not with "2 hours before the slot".
     ("Можно выбрать ближайший свободный часовой интервал.", "Экспресс недоступен. Как тогда быстрее получить заказ?",
      None),
+    # A count per period is a limit the KB states.
+    ("Plus includes 4 free Express deliveries a month; once you've used those, the fee applies.",
+     "How many free Express deliveries do I get with Plus?",
+     "Plus includes 2 free Express deliveries a month; once you've used those, the fee applies."),
     # «месячный» is the plan, not a month to compare with the 14-day trial.
     ("Семейного тарифа у нас нет: есть только месячный за 299 ₽ и годовой за 2 990 ₽.",
      "А семейный тариф Plus есть?", None),
