@@ -1,16 +1,17 @@
-"""Compare the correctness verifier's candidate models: the logistic regression alone, the random
-forest alone and their mean (what `coach train correctness` fits), on the same claim examples.
+"""Compare the correctness verifier's candidate models: a logistic regression, a random forest
+(what `coach train correctness` fits) and their mean, on the same claim examples.
 
-For each: the threshold chosen out of fold as training chooses it (the lowest down to which
-pooled out-of-fold reply precision stays at 0.9), pooled out-of-fold reply P / R / F1, and the
+For each: the threshold chosen out of fold as training chooses it (the same averaged splits; the
+lowest down to which pooled out-of-fold reply precision stays at 0.9), pooled out-of-fold reply P / R / F1, and the
 model fitted on all training sets scored on the held-out sets and the sample transcripts.
-This is the comparison behind `coach/verifier.py`'s choice of the mean.
+This is the comparison behind `coach/verifier.py`'s choice of the forest.
 
     python experiments/verifier_models.py \
       --data dev/correctness/en --data dev/correctness/ru \
       --data dev/correctness/train-en --data dev/correctness/train-ru \
       --data dev/correctness/train2-en --data dev/correctness/train2-ru \
       --data dev/correctness/train3-en --data dev/correctness/train3-ru \
+      --data dev/correctness/train4-en --data dev/correctness/train4-ru \
       --heldout dev/correctness/heldout-en --heldout dev/correctness/heldout-ru --heldout transcripts
 """
 
@@ -22,14 +23,22 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from coach.config import Config
 from coach.devset import load_labels
 from coach.pipeline import Coach
-from coach.train.correctness import MIN_LEAF, SEED, TREES, Example, choose_threshold, collect, reply_metrics
+from coach.train.correctness import (
+    MIN_LEAF,
+    SEED,
+    TREES,
+    Example,
+    choose_threshold,
+    collect,
+    out_of_fold,
+    reply_metrics,
+)
 
 
 def _regression() -> object:
@@ -65,14 +74,15 @@ def main() -> None:
     fit = np.array([e.fit for e in examples])
     x = np.stack([e.features for e in examples])
     y = np.array([e.label for e in examples])
-    groups = [e.group for e in examples]
     candidates = {"regression": [_regression], "forest": [_forest], "mean of both": [_regression, _forest]}
     print(f"{len(examples)} examples from {len(args.data)} sets")
     for name, makers in candidates.items():
-        oof = np.zeros(len(examples))
-        for train_idx, test_idx in GroupKFold(n_splits=5).split(x, groups=groups):
-            train_idx = train_idx[fit[train_idx]]
-            oof[test_idx] = _predict(makers, x[train_idx], y[train_idx], x[test_idx])
+        def fit_predict(train: list[Example], test: list[Example], makers: list = makers) -> np.ndarray:
+            train = [e for e in train if e.fit]
+            return _predict(makers, np.stack([e.features for e in train]), np.array([e.label for e in train]),
+                            np.stack([e.features for e in test]))
+
+        oof = out_of_fold(examples, fit_predict)
         threshold = choose_threshold([(t, reply_metrics(examples, oof, t, replies))
                                       for t in np.arange(0.5, 0.99, 0.01)])
         pooled = reply_metrics(examples, oof, threshold, replies)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -21,7 +22,6 @@ import numpy as np
 from coach.claims import situational_amounts
 from coach.devset import load_labels
 from coach.io import read_transcripts
-from coach.linear_head import fit_head
 from coach.pipeline import Coach
 from coach.scorers.correctness import CorrectnessScorer
 from coach.types import Transcript
@@ -94,11 +94,10 @@ def _fit(examples: list[Example], threshold: float = 0.5) -> Verifier:
     examples = [e for e in examples if e.fit]
     x = np.stack([e.features for e in examples])
     y = np.array([e.label for e in examples])
-    regression = fit_head(x, y, ALL_FEATURES, c=1.0)
     forest = RandomForestClassifier(n_estimators=TREES, min_samples_leaf=MIN_LEAF, class_weight="balanced",
                                     random_state=SEED, n_jobs=-1)
     forest.fit(x, y)
-    return Verifier(regression, Forest.from_sklearn(forest), threshold)
+    return Verifier(Forest.from_sklearn(forest), threshold)
 
 
 def reply_metrics(examples: list[Example], probabilities: np.ndarray, threshold: float,
@@ -138,9 +137,20 @@ def choose_threshold(candidates: list[tuple[float, dict]]) -> float:
 REPEATS = 3
 
 
-def out_of_fold(examples: list[Example]) -> np.ndarray:
+def _verifier_probabilities(train: list[Example], test: list[Example]) -> np.ndarray:
+    model = _fit(train)
+    return np.array([model.probability(e.features) for e in test])
+
+
+def out_of_fold(examples: list[Example],
+                fit_predict: Callable[[list[Example], list[Example]], np.ndarray] = _verifier_probabilities,
+                ) -> np.ndarray:
     """Each example's probability from models that never saw its conversation, averaged over
-    ``REPEATS`` splits (5 folds grouped by conversation, conversations shuffled per split)."""
+    ``REPEATS`` splits (5 folds grouped by conversation, conversations shuffled per split).
+
+    ``fit_predict(train, test)`` fits on ``train`` and returns probabilities for ``test``
+    (the verifier by default; `experiments/verifier_models.py` passes other candidates).
+    """
     from sklearn.model_selection import GroupKFold
 
     names = sorted({e.group for e in examples})
@@ -150,9 +160,8 @@ def out_of_fold(examples: list[Example]) -> np.ndarray:
         shuffled = dict(zip(names, order, strict=True))
         groups = [shuffled[e.group] for e in examples]
         for train_idx, test_idx in GroupKFold(n_splits=5).split(examples, groups=groups):
-            fold = _fit([examples[i] for i in train_idx])
-            for i in test_idx:
-                oof[i] += fold.probability(examples[i].features) / REPEATS
+            oof[test_idx] += fit_predict([examples[i] for i in train_idx],
+                                         [examples[i] for i in test_idx]) / REPEATS
     return oof
 
 
@@ -189,7 +198,7 @@ def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None
                        for lab in load_labels(folder)}
         heldout_metrics[folder] = reply_metrics(group, probabilities, verifier.threshold, sub_replies)
     card = {
-        "model": f"correctness verifier: mean of {MODEL} ({TREES} trees, leaves of {MIN_LEAF}+) over "
+        "model": f"correctness verifier: {MODEL} ({TREES} trees, leaves of {MIN_LEAF}+) over "
                  "claim/KB-statement pair features",
         "features": list(ALL_FEATURES), "trained_on": folders, "examples": sum(e.fit for e in examples),
         "positives": int(sum(e.label for e in examples if e.fit)), "date": dt.date.today().isoformat(),
