@@ -65,6 +65,15 @@ _CLOCK = (r"(?:(?:[01]?\d|2[0-4]):[0-5]\d(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?\d)\s?[
 #: Times of day, alone or as a range ("8:00-22:00", "from 9 am to 9 pm", "с 8:00 до 22:00").
 TIME = re.compile(rf"(?<![\d$.,:])(?P<a>{_CLOCK})(?:\s*(?:-|–|—|to|until|till|and|до|и)\s*(?P<b>{_CLOCK}))?(?![\d:])",
                   re.IGNORECASE)
+#: Hours of the clock in Russian words: «с восьми утра до десяти вечера».
+_RU_HOURS = {"час": 1, "одного": 1, "двух": 2, "два": 2, "трёх": 3, "трех": 3, "три": 3, "четырёх": 4,
+             "четырех": 4, "четыре": 4, "пяти": 5, "пять": 5, "шести": 6, "шесть": 6, "семи": 7, "семь": 7,
+             "восьми": 8, "восемь": 8, "девяти": 9, "девять": 9, "десяти": 10, "десять": 10,
+             "одиннадцати": 11, "одиннадцать": 11, "двенадцати": 12, "двенадцать": 12}
+_RU_HOUR = "|".join(sorted(_RU_HOURS, key=len, reverse=True))
+RU_CLOCK_WORDS = re.compile(rf"\b(?P<a>{_RU_HOUR})\s+(?P<pa>утра|дня|вечера|ночи)\b"
+                            rf"(?:\s*(?:-|–|—|до|и)\s*(?P<b>{_RU_HOUR})\s+(?P<pb>утра|дня|вечера|ночи)\b)?",
+                            re.IGNORECASE)
 #: How often something is given: "2 free Express deliveries per month", «2 доставки в неделю»,
 #: «раз в год»; the amount is the period in hours. Prices per period are rates, not periods.
 #: "Every day" / «каждый день» says when, not how often something is given, and is left out.
@@ -75,7 +84,8 @@ _PERIOD_HOURS = {"week": 168, "неделю": 168, "month": 720, "месяц": 7
 AGE = re.compile(
     r"(?<![\d$])(?P<a>\d{2})\s?\+(?!\d)|(?<![\d$])(?P<b>\d{2})\s+(?:or|and)\s+(?:older|over|above)\b|"
     # "over 18" is an age only for the ages shops check, not "over 35 items".
-    r"\b(?:over|under|aged?)\s+(?P<c>1[4-9]|2[01])\b(?!\s*(?:%|\$|[.,]\d|\w))|"
+    r"\b(?:over|under|aged?)\s+(?P<c>1[4-9]|2[01])\b"
+    r"(?=\s*(?:$|[,;:!?)]|\.(?!\d)|(?:and|or|to|at|with|who|can|in|on|if|but|so|years?)\b))|"
     r"(?<![\d$])(?P<d>\d{2})\s+years?\s+old\b|"
     r"\b(?:от|с|исполнилось|исполнится)\s+(?P<e>\d{2})\s*(?:лет|года?)\b|"
     r"\b(?:старше|младше)\s+(?P<f>\d{2})(?:\s*(?:лет|года?))?(?![\w\d])", re.IGNORECASE)
@@ -290,6 +300,13 @@ def _extract_values(text: str) -> tuple[Value, ...]:
             hours = clock_hours(match.group(part)) if match.group(part) else None
             if hours is not None:
                 values.append(Value("time", hours, match.start(), match.end(), match.group(0)))
+    for match in scan(RU_CLOCK_WORDS, "clock"):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        for hour, part in (("a", "pa"), ("b", "pb")):
+            if match.group(hour):
+                hours = clock_hours(f"{_RU_HOURS[match.group(hour).lower()]} {match.group(part).lower()}")
+                values.append(Value("time", hours or 0.0, match.start(), match.end(), match.group(0)))
     for match in scan(ALL_DAY, "clock"):
         values += [Value("time", h, match.start(), match.end(), match.group(0)) for h in (0.0, 24.0)]
     return tuple(sorted(values, key=lambda v: v.start))

@@ -24,8 +24,10 @@ from coach.values import extract_values
     ("Доставляем с 8 утра до 10 вечера.", [("time", 8.0), ("time", 22.0)]),
     ("Call us 24/7.", [("time", 0.0), ("time", 24.0)]),
     ("Поддержка работает круглосуточно.", [("time", 0.0), ("time", 24.0)]),
+    ("Линия работает с восьми утра до десяти вечера.", [("time", 8.0), ("time", 22.0)]),
     ("You must be 21+ to buy alcohol.", [("age", 21.0)]),
     ("Yes, you must be 18 or over.", [("age", 18.0)]),
+    ("That's fine as long as he's over 18 and shows his license.", [("age", 18.0)]),
     ("Энергетики продаются только покупателям от 18 лет.", [("age", 18.0)]),
     ("Доставка идёт двухчасовыми интервалами.", [("duration", 2.0)]),
     ("Basketly привозит заказы в часовые интервалы.", [("duration", 1.0)]),
@@ -135,6 +137,9 @@ def test_only_the_sentence_introducing_a_list_leads_its_items() -> None:
 
 @pytest.mark.parametrize(("draft", "context", "flagged"), [
     ("Our first slot starts at 7:00.", "What's the earliest delivery slot?", True),
+    # "over 18" before "and" is still an age.
+    ("Yes, that's fine as long as he's over 18 and shows his license at the door.",
+     "Can my nephew take in the wine delivery for me?", True),
     ("The earliest slot starts at 8:00.", "What's the earliest delivery slot?", False),
     ("We deliver in 2-hour slots from 9:00 to 21:00.", "When do you deliver?", True),
     ("We deliver in 1-hour slots between 8 am and 10 pm, every day.", "When do you deliver?", False),
