@@ -77,6 +77,19 @@ def clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE_BREAK.split(text) if c and c.strip()]
 
 
+def clauses_before(text: str, position: int) -> str:
+    """The whole clauses of ``text`` that end before ``position`` ("WELCOME10 kicks in from
+    $30" before "so your $38 basket qualifies")."""
+    kept, offset = [], 0
+    for part in clauses(text):
+        at = text.find(part, offset)
+        if at + len(part) > position:
+            break
+        kept.append(part)
+        offset = at + len(part)
+    return " ".join(kept).strip()
+
+
 def split_statements(passage_text: str) -> list[str]:
     """Sentences of a passage; list items keep the line that introduces them."""
     out: list[str] = []

@@ -1,5 +1,6 @@
 """Amounts of money written in words: "two thousand rubles", "five hundred dollars",
-«двести сорок девять рублей», «две с половиной тысячи рублей», «полторы тысячи ₽».
+«двести сорок девять рублей», «две с половиной тысячи рублей», «полторы тысячи ₽»; and
+Russian hours of the clock in words, «с восьми утра до десяти вечера».
 
 Agents write sums in words as often as in digits; without this "от двух с половиной тысяч
 рублей" states no value and "2 500 ₽" in the KB backs nothing.
@@ -81,3 +82,14 @@ def money_in_words(text: str) -> list[tuple[str, float, int, int, str]]:
         kind = "money:USD" if currency.startswith(("dollar", "buck", "usd")) else "money:RUB"
         found.append((kind, amount, match.start(), match.end(), match.group(0)))
     return found
+
+
+#: Hours of the clock in Russian words: «с восьми утра до десяти вечера».
+RU_HOURS = {"час": 1, "одного": 1, "двух": 2, "два": 2, "трёх": 3, "трех": 3, "три": 3, "четырёх": 4,
+            "четырех": 4, "четыре": 4, "пяти": 5, "пять": 5, "шести": 6, "шесть": 6, "семи": 7, "семь": 7,
+            "восьми": 8, "восемь": 8, "девяти": 9, "девять": 9, "десяти": 10, "десять": 10,
+            "одиннадцати": 11, "одиннадцать": 11, "двенадцати": 12, "двенадцать": 12}
+_RU_HOUR = "|".join(sorted(RU_HOURS, key=len, reverse=True))
+RU_CLOCK_WORDS = re.compile(rf"\b(?P<a>{_RU_HOUR})\s+(?P<pa>утра|дня|вечера|ночи)\b"
+                            rf"(?:\s*(?:-|–|—|до|и)\s*(?P<b>{_RU_HOUR})\s+(?P<pb>утра|дня|вечера|ночи)\b)?",
+                            re.IGNORECASE)

@@ -108,13 +108,15 @@ def _clause_at(text: str, position: int) -> str:
 
 def _slot(candidates: list[tuple[Statement, float]], claim: list[Value], kind: str,
           text: str) -> tuple[Statement, float] | None:
-    """The candidate that governs the claim's slot, among those nearly as close as the closest:
-    one stating a value of the claim's shape ("refunds take 2-3 days" is an estimate, which the
-    KB gives as "5-10 business days", not as "request a refund within 30 days"), and among
-    those one no other beats on the words it shares with the claim (the dairy line, not the
-    bread line)."""
+    """The candidate that governs the claim's slot, among those up to ``DOMINANCE_MARGIN``
+    below the closest: one giving the value in the claim's form ("2-hour slots") and, when a
+    close one does, in its shape ("refunds take 2-3 days" is an estimate, which the KB gives as
+    "5-10 business days", not as "request a refund within 30 days"); among those, the closest
+    that no other beats on the words it shares with the claim (the dairy line, not the bread
+    line)."""
     if not candidates:
         return None
+
     def shaped(pairs: list[tuple[Statement, float]]) -> list[tuple[Statement, float]]:
         return [c for c in pairs if any(len(group) == len(claim) for group in claim_groups(_of_kind(c[0], kind)))]
 

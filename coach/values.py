@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from coach.number_words import money_in_words
+from coach.number_words import RU_CLOCK_WORDS, RU_HOURS, money_in_words
 
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -65,15 +65,6 @@ _CLOCK = (r"(?:(?:[01]?\d|2[0-4]):[0-5]\d(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?\d)\s?[
 #: Times of day, alone or as a range ("8:00-22:00", "from 9 am to 9 pm", "с 8:00 до 22:00").
 TIME = re.compile(rf"(?<![\d$.,:])(?P<a>{_CLOCK})(?:\s*(?:-|–|—|to|until|till|and|до|и)\s*(?P<b>{_CLOCK}))?(?![\d:])",
                   re.IGNORECASE)
-#: Hours of the clock in Russian words: «с восьми утра до десяти вечера».
-_RU_HOURS = {"час": 1, "одного": 1, "двух": 2, "два": 2, "трёх": 3, "трех": 3, "три": 3, "четырёх": 4,
-             "четырех": 4, "четыре": 4, "пяти": 5, "пять": 5, "шести": 6, "шесть": 6, "семи": 7, "семь": 7,
-             "восьми": 8, "восемь": 8, "девяти": 9, "девять": 9, "десяти": 10, "десять": 10,
-             "одиннадцати": 11, "одиннадцать": 11, "двенадцати": 12, "двенадцать": 12}
-_RU_HOUR = "|".join(sorted(_RU_HOURS, key=len, reverse=True))
-RU_CLOCK_WORDS = re.compile(rf"\b(?P<a>{_RU_HOUR})\s+(?P<pa>утра|дня|вечера|ночи)\b"
-                            rf"(?:\s*(?:-|–|—|до|и)\s*(?P<b>{_RU_HOUR})\s+(?P<pb>утра|дня|вечера|ночи)\b)?",
-                            re.IGNORECASE)
 #: How often something is given: "2 free Express deliveries per month", «2 доставки в неделю»,
 #: «раз в год»; the amount is the period in hours. Prices per period are rates, not periods.
 #: "Every day" / «каждый день» says when, not how often something is given, and is left out.
@@ -305,7 +296,7 @@ def _extract_values(text: str) -> tuple[Value, ...]:
             continue
         for hour, part in (("a", "pa"), ("b", "pb")):
             if match.group(hour):
-                hours = clock_hours(f"{_RU_HOURS[match.group(hour).lower()]} {match.group(part).lower()}")
+                hours = clock_hours(f"{RU_HOURS[match.group(hour).lower()]} {match.group(part).lower()}")
                 values.append(Value("time", hours or 0.0, match.start(), match.end(), match.group(0)))
     for match in scan(ALL_DAY, "clock"):
         values += [Value("time", h, match.start(), match.end(), match.group(0)) for h in (0.0, 24.0)]

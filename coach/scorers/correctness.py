@@ -30,7 +30,7 @@ from coach.entities import check_mention, mentions
 from coach.grounding import (
     Statement,
     StatementIndex,
-    clauses,
+    clauses_before,
     contact_supported,
     contacts,
     is_negated,
@@ -85,18 +85,6 @@ class SentenceCheck:
     def rule_contradictions(self) -> list[tuple[int, int, Statement, str]]:
         """Contradictions the explicit rules found (value, path, contact, polarity)."""
         return [v for v in self.verdicts if v is not None and v is not True]
-
-
-def _clauses_before(text: str, position: int) -> str:
-    """The whole clauses of ``text`` that end before ``position``."""
-    kept, offset = [], 0
-    for part in clauses(text):
-        at = text.find(part, offset)
-        if at + len(part) > position:
-            break
-        kept.append(part)
-        offset = at + len(part)
-    return " ".join(kept).strip()
 
 
 @register("correctness")
@@ -191,7 +179,7 @@ class CorrectnessScorer(Scorer):
             return False
         case = SITUATIONAL.search(text)
         if case:
-            text = _clauses_before(text, case.start())
+            text = clauses_before(text, case.start())
         return bool(text) and bool(claimed_values(text, situational or set()) or CLAIM_CUE.search(text)
                                    or menu_paths(text) or contacts(text))
 
