@@ -104,6 +104,32 @@ def own_action(sentence: str) -> bool:
     return tag.POS == "VERB" and tag.person == "1per"
 
 
+#: The agent promising to report back: "I'll get back to you within 15 minutes", «перезвоню до
+#: 18:00», in the first person singular. Its time is the agent's own, not the KB's ("we reply within
+#: 24 hours" is a rule; a promise to act on the order, "I'll extend
+#: the code by a week", still claims something the KB may deny).
+_REPORT_BACK = re.compile(r"^\W*(?:(?:and|so|but|ok(?:ay)?|sure)[,\s]+)?(?:I'll|I will|let me)\s+(?:get back|call|"
+                          r"ring|email|message|write|reply|update|check|look into|find out|let you know|follow up)\b",
+                          re.IGNORECASE)
+_RU_REPORT_BACK = frozenset({"уточнить", "перезвонить", "вернуться", "ответить", "написать", "связаться", "проверить",
+                             "сообщить", "узнать"})
+
+
+def reports_back(clause: str) -> bool:
+    """Whether a clause is the agent's promise to report back ("I'll call you back by 6pm",
+    «Уточню у коллег и перезвоню»)."""
+    if _REPORT_BACK.search(clause):
+        return True
+    lead = _RU_LEAD.match(clause)
+    if not lead:
+        return False
+    from coach.nlp import parse_word  # pymorphy3 loads only for Russian text
+
+    parse = parse_word(lead.group(1).lower())[0]
+    return (parse.tag.person == "1per" and parse.tag.number == "sing" and parse.tag.tense == "futr"
+            and parse.normal_form in _RU_REPORT_BACK)
+
+
 def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article_text: str,
                   retrieval_similarity: float, not_claimed: list[tuple[int, int]] | None = None) -> np.ndarray:
     """The feature vector (in ``FEATURES`` order) for a claim sentence and its top statements.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from coach.claim_features import reports_back
 from coach.grounding import clauses, is_negated
 from coach.nlp import Analysis
 from coach.values import Value, extract_values
@@ -70,7 +71,8 @@ _DERIVED_AFTER = re.compile(r"^\s*(?:short|more|away|to go|left to spend|не х
 def claimed_values(text: str, situational: set[tuple[str, float]]) -> list[Value]:
     """The values a sentence claims: not those the customer stated, not amounts worked out for
     them or the rule applied to their case, and not one the agent rules out beside the one
-    they give ("starts at 8:00, so 7am isn't possible")."""
+    they give ("starts at 8:00, so 7am isn't possible"), and not the time of the agent's own promise to
+    report back ("I'll call you back by 6pm")."""
     values = [v for v in extract_values(text) if (v.kind, v.amount) not in situational
               and not (v.kind.startswith("money") and ("money", v.amount) in situational)
               and not (v.kind.startswith("money") and (_DERIVED_BEFORE.search(text[max(0, v.start - 25):v.start])
@@ -83,7 +85,7 @@ def claimed_values(text: str, situational: set[tuple[str, float]]) -> list[Value
     offset = 0
     for part in clauses(text):
         at = text.find(part, offset)
-        if _YOUR_CASE.search(part):
+        if _YOUR_CASE.search(part) or reports_back(part):
             values = [v for v in values if not at <= v.start < at + len(part)]
         elif _WORKED_OUT_TIME.search(part):
             values = [v for v in values if v.kind != "time" or not at <= v.start < at + len(part)]

@@ -187,7 +187,10 @@ def path_supported(path: str, known: set[str]) -> bool:
         items = k.split(" > ")
         if k.startswith(claimed) or claimed.endswith(k) or (claimed.startswith(k) and parts[-1] in named_items):
             return True
-        if parts[-1] == items[-1] and (parts[0] == items[0] or parts[0].endswith(" " + items[0])):
+        # The first item may carry a word before it on either side: "in Settings" in a reply,
+        # «Откройте Настройки» in a KB sentence that opens with the verb.
+        if parts[-1] == items[-1] and (parts[0] == items[0] or parts[0].endswith(" " + items[0])
+                                       or items[0].endswith(" " + parts[0])):
             return True
     return False
 

@@ -82,6 +82,12 @@ def test_values_are_typed_and_normalised(text: str, expected: list[tuple[str, fl
     ("Fresh produce should arrive with at least 3 days to its use-by date, and 2 days falls short.", ["3 days"]),
     # A time ruled out beside the one given is not claimed.
     ("Our first slot starts at 8:00, so 7am isn't possible, sorry.", ["8:00"]),
+    # The time of the agent's own promise to report back is theirs; a promise to act on the
+    # order, or what "we" do, still claims something.
+    ("Уточню у коллег и перезвоню вам сегодня до 18:00.", []),
+    ("I'll get back to you within 15 minutes.", []),
+    ("Я продлю его ещё на неделю.", ["неделю"]),
+    ("Пишите на почту, ответим в течение двух суток.", ["двух суток"]),
     # A negated value on its own is still the claim.
     ("You can't return items after 30 days.", ["30 days"]),
 ])
@@ -123,6 +129,8 @@ def test_idioms_and_bounds_negate_nothing(text: str, negated: bool) -> None:
     # Russian menu items are inflected in a sentence: «в Настройках > Безопасность».
     ("Настройках > Безопасность", True),
     ("Настройках > Уведомления", False),
+    # The KB sentence opens with its verb: «Откройте Настройки > Конфиденциальность > …».
+    ("Настройки > Конфиденциальность > Удалить аккаунт", True),
 ])
 def test_paths_going_past_a_kb_path_must_end_in_a_known_item(coach: Coach, path: str, supported: bool) -> None:
     from coach.grounding import StatementIndex
