@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import snowballstemmer
@@ -90,24 +91,30 @@ def overpromises(claim: str, evidence: str) -> bool:
     return bool(UNRESTRICTED.search(claim)) and bool(RESTRICTED.search(evidence)) and not RESTRICTED.search(claim)
 
 
+def _russian_lead(text: str) -> Any:  # noqa: ANN401 - a pymorphy3 Parse
+    """pymorphy3's first parse of the word a Russian sentence opens with (after «и», «я»,
+    «сейчас» ...), or None."""
+    lead = _RU_LEAD.match(text)
+    if not lead:
+        return None
+    from coach.nlp import parse_word  # pymorphy3 loads only for Russian text
+
+    return parse_word(lead.group(1).lower())[0]
+
+
 def own_action(sentence: str) -> bool:
     """Whether a sentence opens with what the agent does or will do ("I've forwarded your
     email", «Уточню у коллег и перезвоню»), which states no rule of the KB."""
     if _OWN_ACTION.search(sentence):
         return True
-    lead = _RU_LEAD.match(sentence)
-    if not lead:
-        return False
-    from coach.nlp import parse_word  # pymorphy3 loads only for Russian text
-
-    tag = parse_word(lead.group(1).lower())[0].tag
-    return tag.POS == "VERB" and tag.person == "1per"
+    lead = _russian_lead(sentence)
+    return lead is not None and lead.tag.POS == "VERB" and lead.tag.person == "1per"
 
 
 #: The agent promising to report back: "I'll get back to you within 15 minutes", «перезвоню до
-#: 18:00», in the first person singular. Its time is the agent's own, not the KB's ("we reply within
-#: 24 hours" is a rule; a promise to act on the order, "I'll extend
-#: the code by a week", still claims something the KB may deny).
+#: 18:00», in the first person singular. Its time is the agent's own, not the KB's ("we reply
+#: within 24 hours" is a rule; a promise to act on the order, "I'll extend the code by a week",
+#: still claims something the KB may deny).
 _REPORT_BACK = re.compile(r"^\W*(?:(?:and|so|but|ok(?:ay)?|sure)[,\s]+)?(?:I'll|I will|let me)\s+(?:get back|call|"
                           r"ring|email|message|write|reply|update|check|look into|find out|let you know|follow up)\b",
                           re.IGNORECASE)
@@ -120,14 +127,9 @@ def reports_back(clause: str) -> bool:
     «Уточню у коллег и перезвоню»)."""
     if _REPORT_BACK.search(clause):
         return True
-    lead = _RU_LEAD.match(clause)
-    if not lead:
-        return False
-    from coach.nlp import parse_word  # pymorphy3 loads only for Russian text
-
-    parse = parse_word(lead.group(1).lower())[0]
-    return (parse.tag.person == "1per" and parse.tag.number == "sing" and parse.tag.tense == "futr"
-            and parse.normal_form in _RU_REPORT_BACK)
+    lead = _russian_lead(clause)
+    return (lead is not None and lead.tag.person == "1per" and lead.tag.number == "sing"
+            and lead.tag.tense == "futr" and lead.normal_form in _RU_REPORT_BACK)
 
 
 def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article_text: str,
