@@ -1,9 +1,10 @@
 """Compare the correctness verifier's candidate models: a logistic regression, a random forest
 (what `coach train correctness` fits) and their mean, on the same claim examples.
 
-For each: the threshold chosen out of fold as training chooses it (the same averaged splits; the
-lowest down to which pooled out-of-fold reply precision stays at 0.9), pooled out-of-fold reply P / R / F1, and the
-model fitted on all training sets scored on the held-out sets and the sample transcripts.
+For each: the threshold chosen out of fold as training chooses it (the same averaged splits;
+the lowest down to which pooled out-of-fold reply precision stays at 0.9), pooled out-of-fold
+reply P / R / F1, and the model fitted on all training sets scored on the held-out sets and
+the sample transcripts.
 This is the comparison behind `coach/verifier.py`'s choice of the forest.
 
     python experiments/verifier_models.py \

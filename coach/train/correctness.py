@@ -2,9 +2,9 @@
 
 Examples are reply sentences the scorer grounds in the KB, labelled from the sets' claim
 spans (contradicted = 1, supported = 0). Out-of-fold predictions (5 folds grouped by
-conversation, averaged over three splits) choose the decision threshold, the highest-recall one whose out-of-fold
-reply precision reaches the target, and give honest metrics for the model card; the saved
-model is then fitted on everything.
+conversation, averaged over three splits) choose the decision threshold, the lowest one down
+to which out-of-fold reply precision stays at the target, and give honest metrics for the
+model card; the saved model is then fitted on everything.
 """
 
 from __future__ import annotations
@@ -133,7 +133,8 @@ def choose_threshold(candidates: list[tuple[float, dict]]) -> float:
 
 
 #: Out-of-fold predictions are averaged over this many splits into folds: with one split, which
-#: conversations happen to share a fold moved the chosen threshold by up to 0.02 (0.77-0.79 over four splits).
+#: conversations happen to share a fold moved the chosen threshold by up to 0.02 (0.77-0.79
+#: over four splits).
 REPEATS = 3
 
 
