@@ -21,7 +21,7 @@ FEATURES = (
     "similarity", "similarity_2nd", "shared_words", "jaccard", "kb_negative", "reply_negative",
     "kb_denies", "reply_denies", "values_in_reply", "same_kind_in_kb", "value_agrees", "value_differs",
     "unknown_numbers", "unknown_names", "retrieval_similarity", "bias", "acknowledges", "own_action",
-    "novel_words", "overpromise",
+    "novel_words", "overpromise", "answers_yes", "answers_no",
 )
 #: Sentences that acknowledge feelings or thank, which rarely state a rule ("I'm sorry, that's
 #: frustrating"), and sentences about what the agent does or did ("I've forwarded your email").
@@ -43,6 +43,19 @@ RESTRICTED = re.compile(
     r"\b(?:only|once|up to|within|at most|maximum|limit\w*|must|except|unless|until|before|per|first|single|"
     r"at least|только|один раз|однократно|не более|не больше|максимум|до|в течение|кроме|если|пока|"
     r"не позднее|перв\w+|не меньше|не менее|лимит\w*)\b", re.IGNORECASE)
+#: A reply that opens by granting the customer's request ("Yes, you can stack them", «Конечно,
+#: можно») or refusing it. Granting is where agents overreach to please: 60% of the claims in
+#: the written sets that open with a yes-word are contradicted, against 30% of those that open
+#: with no answer word. Part of that is how the sets were written, so the fifth sets were
+#: written with as many right as wrong replies opening with "Yes"; there it is still 31%
+#: against 17%. "No problem", "no rush" grant; "no need to" answers nothing.
+_GRANTS = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|of course|absolutely|certainly|definitely|good news|great news|"
+                     r"no problem|no worries|no stress|no rush|happy to|да|конечно|разумеется|безусловно|"
+                     r"без проблем|хорошая новость|не волнуйтесь|не переживайте)\b", re.IGNORECASE)
+_REFUSES = re.compile(r"^\W*(?:no(?!\s+(?:problem|worries|stress|rush|need))|nope|unfortunately|sadly|I'm afraid|"
+                      r"нет|к сожалению|увы)\b", re.IGNORECASE)
+#: A sentence that is only the answer word ("Yes!", «Конечно.»): the next sentence carries it.
+_ANSWER_ONLY = re.compile(r"^\W*[^\W\d_]+(?:\s+[^\W\d_]+)?\W*$")
 #: Numbers as written, to tell which a sentence names that its KB article never does.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that", "this", "not", "any", "all",
@@ -132,13 +145,28 @@ def reports_back(clause: str) -> bool:
             and lead.tag.tense == "futr" and lead.normal_form in _RU_REPORT_BACK)
 
 
+def answer(sentence: str, previous: str = "") -> int:
+    """1 when the sentence opens by granting the customer's request ("Yes, ...", «Конечно, ...»),
+    -1 when it opens by refusing ("No, ...", «К сожалению, ...»), else 0. ``previous`` is the
+    sentence before it in the reply: "Yes! You can stack them." grants in its second sentence."""
+    for text in (sentence, previous if _ANSWER_ONLY.match(previous) else ""):
+        if _GRANTS.search(text):
+            return 1
+        if _REFUSES.search(text):
+            return -1
+    return 0
+
+
 def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article_text: str,
-                  retrieval_similarity: float, not_claimed: list[tuple[int, int]] | None = None) -> np.ndarray:
+                  retrieval_similarity: float, not_claimed: list[tuple[int, int]] | None = None,
+                  previous: str = "") -> np.ndarray:
     """The feature vector (in ``FEATURES`` order) for a claim sentence and its top statements.
 
     ``not_claimed`` are spans of values the sentence states without claiming them (the
     customer's own amounts, sums worked out for them): their numbers are not "unknown".
+    ``previous`` is the reply's sentence before this one (see ``answer``).
     """
+    opening = answer(sentence, previous)
     for start, end in sorted(not_claimed or [], reverse=True):
         sentence = sentence[:start] + " " * (end - start) + sentence[end:]
     best, similarity = aligned[0] if aligned else (None, 0.0)
@@ -165,5 +193,5 @@ def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article
         retrieval_similarity, 1.0,
         float(bool(_ACKNOWLEDGES.search(sentence))), float(own_action(sentence)),
         len(content(sentence) - content(article_text)) / max(1, len(content(sentence))),
-        float(overpromises(sentence, kb_text)),
+        float(overpromises(sentence, kb_text)), float(opening == 1), float(opening == -1),
     ], dtype=np.float64)

@@ -13,6 +13,7 @@ This is the comparison behind `coach/verifier.py`'s choice of the forest.
       --data dev/correctness/train2-en --data dev/correctness/train2-ru \
       --data dev/correctness/train3-en --data dev/correctness/train3-ru \
       --data dev/correctness/train4-en --data dev/correctness/train4-ru \
+      --data dev/correctness/train5-en --data dev/correctness/train5-ru \
       --heldout dev/correctness/heldout-en --heldout dev/correctness/heldout-ru --heldout transcripts
 """
 

@@ -148,7 +148,11 @@ class CorrectnessScorer(Scorer):
         unsupported = self._pair_probability(sentence.text, analysis.vector(sentence.text), aligned)
         claimed = {(v.start, v.end) for v in values}
         not_claimed = [(v.start, v.end) for v in extract_values(sentence.text) if (v.start, v.end) not in claimed]
-        features = np.concatenate([pair_features(sentence.text, aligned, article_text, retrieval, not_claimed),
+        sentences = turn.lines or turn.sentences
+        position = next((i for i, s in enumerate(sentences) if s == sentence), 0)
+        previous = sentences[position - 1].text if position else ""
+        features = np.concatenate([pair_features(sentence.text, aligned, article_text, retrieval, not_claimed,
+                                                 previous),
                                    [unsupported, float(contradicted), float(any(v is True for v in verdicts))]])
         return SentenceCheck(sentence, aligned, verdicts, features)
 

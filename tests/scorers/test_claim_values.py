@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from coach.claim_features import content, own_action
 from coach.claims import claimed_values, within_hours
 from coach.grounding import contacts, is_negated, path_supported, split_statements
 from coach.nlp import Sentence
@@ -372,25 +371,3 @@ def test_what_counts_as_asking_for_a_secret(text: str, asks: bool) -> None:
     from coach.sensitive import asks_for_secret
 
     assert asks_for_secret(text) is asks
-
-
-@pytest.mark.parametrize(("text", "word", "has"), [
-    # A brand inside a sentence is a name, not the common word its stem would be.
-    ("You get $10 Basketly credit.", "baske", False),
-    ("Add it to your basket.", "baske", True),
-    ("Express is $4.99.", "expre", True),
-    ("Курьер Basketly приедет через час.", "basketly", True),
-])
-def test_content_words_keep_names_whole(text: str, word: str, has: bool) -> None:
-    assert (word in content(text)) is has
-
-
-@pytest.mark.parametrize(("text", "own"), [
-    ("I've forwarded your email to the courier team.", True),
-    ("Уточню у коллег и перезвоню вам сегодня до 18:00.", True),
-    ("Пришлём данные о возврате в течение дня.", True),
-    ("Курьер заберёт энергетики обратно.", False),
-    ("Доставка стоит 199 ₽.", False),
-])
-def test_what_the_agent_does_is_told_from_a_rule(text: str, own: bool) -> None:
-    assert own_action(text) is own

@@ -1,0 +1,67 @@
+"""The verifier's pair features a reviewer would recognise: content words, what the agent
+does, and replies that grant or refuse the customer's request."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coach.claim_features import FEATURES, answer, content, own_action, pair_features
+from coach.grounding import Statement
+
+
+@pytest.mark.parametrize(("text", "word", "has"), [
+    # A brand inside a sentence is a name, not the common word its stem would be.
+    ("You get $10 Basketly credit.", "baske", False),
+    ("Add it to your basket.", "baske", True),
+    ("Express is $4.99.", "expre", True),
+    ("Курьер Basketly приедет через час.", "basketly", True),
+])
+def test_content_words_keep_names_whole(text: str, word: str, has: bool) -> None:
+    assert (word in content(text)) is has
+
+
+@pytest.mark.parametrize(("text", "own"), [
+    ("I've forwarded your email to the courier team.", True),
+    ("Уточню у коллег и перезвоню вам сегодня до 18:00.", True),
+    ("Пришлём данные о возврате в течение дня.", True),
+    ("Курьер заберёт энергетики обратно.", False),
+    ("Доставка стоит 199 ₽.", False),
+])
+def test_what_the_agent_does_is_told_from_a_rule(text: str, own: bool) -> None:
+    assert own_action(text) is own
+
+
+@pytest.mark.parametrize(("sentence", "previous", "expected"), [
+    ("Yes, you can stack them!", "", 1),
+    ("Sure, you can cancel any time before the courier leaves.", "", 1),
+    ("No problem, the free trial resets every year.", "", 1),
+    ("Да, промокоды можно суммировать.", "", 1),
+    ("Конечно, курьер заберёт товар.", "", 1),
+    ("You can stack them.", "Yes!", 1),
+    ("Можно вернуть в течение 14 дней.", "Конечно.", 1),
+    ("No, there's no minimum order.", "", -1),
+    ("Unfortunately tips can't be changed once they're added.", "", -1),
+    ("К сожалению, оплата наличными недоступна.", "", -1),
+    ("Нет, бесплатная доставка — от 1500 ₽.", "", -1),
+    # "No need to ..." answers nothing; a rule on its own is no answer either.
+    ("No need to send anything back.", "", 0),
+    ("You can use one promo code per order.", "", 0),
+    ("Доставка стоит 199 ₽.", "", 0),
+    # Only a sentence that is nothing but the answer word carries over.
+    ("You can stack them.", "Yes, and thanks for waiting so patiently today.", 0),
+])
+def test_replies_that_grant_or_refuse_the_request(sentence: str, previous: str, expected: int) -> None:
+    assert answer(sentence, previous) == expected
+
+
+def test_the_answer_reaches_the_verifier_features() -> None:
+    text = "You can use one promo code per order."
+    statement = Statement("promo-codes", "Promo codes", text, text)
+    aligned = [(statement, 0.6)]
+    granted = pair_features("you can stack them.", aligned, statement.text, 0.5, previous="Yes!")
+    plain = pair_features("you can stack them.", aligned, statement.text, 0.5)
+    names = list(FEATURES)
+    assert granted[names.index("answers_yes")] == 1.0
+    assert plain[names.index("answers_yes")] == 0.0
+    assert np.delete(granted, names.index("answers_yes")).tolist() == np.delete(plain, names.index("answers_yes")).tolist()
