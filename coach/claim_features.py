@@ -15,6 +15,7 @@ import numpy as np
 import snowballstemmer
 
 from coach.grounding import Statement, is_negated
+from coach.names import canonical_names
 from coach.values import extract_values
 
 FEATURES = (
@@ -169,6 +170,7 @@ def pair_features(sentence: str, aligned: list[tuple[Statement, float]], article
     opening = answer(sentence, previous)
     for start, end in sorted(not_claimed or [], reverse=True):
         sentence = sentence[:start] + " " * (end - start) + sentence[end:]
+    sentence = canonical_names(sentence)  # "Amex" is the "American Express" its article names
     best, similarity = aligned[0] if aligned else (None, 0.0)
     kb_text = best.text if best else ""
     shared = content(sentence) & content(kb_text)

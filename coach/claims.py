@@ -26,7 +26,9 @@ SITUATIONAL = re.compile(
     r"\bв (?:вашей|вашем) (?:корзине|заказе)\b|\bзачислен\w*\b|\bначислил\w*\b|\bвернул\w*\b|"
     r"\bi can see (?:your|the) (?:order|courier)\b|\bвижу (?:ваш )?заказ\b|\bкурьер уже\b|\bcourier is (?:about|already)\b|"
     # What the agent looked up in this order: "I've checked: you were charged $12.49".
-    r"\bi(?:\x27ve| have)? (?:checked|looked it up)\b|\byou were charged\b|\bпроверил\w*\b|\bс вас списали\b",
+    r"\bi(?:\x27ve| have)? (?:checked|looked it up)\b|\byou were charged\b|\bпроверил\w*\b|\bс вас списали\b|"
+    # The customer's amount beside the rule: "WELCOME10 works from $40, and you have $38".
+    r"\b(?:and|but|while) you(?:\x27ve| have|\x27re at| are at)(?: only| just)? \$?\d|\b(?:а|но) у вас\b",
     re.IGNORECASE)
 
 

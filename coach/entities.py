@@ -8,18 +8,10 @@ import re
 from dataclasses import dataclass
 
 from coach.grounding import Statement, StatementIndex, is_negated
+from coach.names import ALIASES, PAYMENT_NAMES
 
-#: Payment methods people name; whichever of them the KB does not accept is not accepted.
-PAYMENT_NAMES = re.compile(
-    r"\b(?:visa|mastercard|master card|american express|amex|discover|diners club|jcb|unionpay|maestro|"
-    r"paypal|venmo|cash ?app|apple pay|google pay|samsung pay|klarna|afterpay|sepa|bank transfer|"
-    r"cash(?: on delivery)?|наличн\w*|"
-    r"мир|сбп|sberpay|сберпэй|tinkoff pay|ю ?money|юмани|qiwi|киви|apple pay|google pay)\b", re.IGNORECASE)
 _PLAN_EN = re.compile(r"\b(?:plus\s+)?([a-z]+)\s+(?:plan|membership|tier|subscription)\b|"
                       r"\bplus\s+(family|student|business|premium|duo|pro)\b", re.IGNORECASE)
-#: Other spellings of the names a KB uses.
-ALIASES = {"amex": "american express", "master card": "mastercard", "сбп": "быстрых платежей",
-           "mir": "мир", "gpay": "google pay", "cash on delivery": "cash"}
 _PLAN_RU = re.compile(r"\b([а-яё]+(?:ый|ий|ой))\s+(?:тариф|план)\w*\b|\bтариф\w*\s+«?([а-яёa-z]+)»?", re.IGNORECASE)
 _CODE = re.compile(r"\b[A-ZА-ЯЁ]{3,}\d{1,4}\b")
 _GENERIC_PLAN_WORDS = {"this", "that", "your", "the", "a", "our", "current", "same", "new", "paid", "free", "which",

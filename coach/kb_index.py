@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 #: Bump when passage splitting, tokens or the encoder change, so old caches are not reused.
-INDEX_VERSION = "1-usem3"
+INDEX_VERSION = "2-usem3-names"
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class TurnAnalysis:
     def _content_words(self) -> tuple[tuple[int, int, str], ...]:
         # (start, end, lemma) once per turn: scorers ask for a turn's or a sentence's content
         # words many times, and walking spaCy tokens is the costly part.
-        return tuple((t.idx, t.idx + len(t), lexical_form(t)) for t in self.doc if is_content_word(t))
+        return tuple(lexical_words(self.doc))
 
     def remember(self, key: str, compute: Callable[[], T]) -> T:
         """A value derived from this turn, computed on first use and kept as long as the turn.
@@ -234,9 +234,28 @@ def lexical_form(token: Token) -> str:
     return (token.lemma_ or token.text).lower()
 
 
+def lexical_words(doc: Doc | Span) -> list[tuple[int, int, str]]:
+    """(start, end, form) of each content word and number, with a name written in several words
+    or under another spelling as one token ("American Express", "Amex": ``american_express``)."""
+    from coach.names import PAYMENT_NAMES, lexical_name
+
+    offset = getattr(doc, "start_char", 0)  # a Span starts inside its Doc; a Doc at 0
+    names = [(offset + m.start(), offset + m.end(), joined) for m in PAYMENT_NAMES.finditer(doc.text)
+             if (joined := lexical_name(m.group(0)))]
+    out: list[tuple[int, int, str]] = []
+    for token in doc:
+        name = next((n for n in names if n[0] <= token.idx < n[1]), None)
+        if name is not None:
+            if not out or out[-1] != name:
+                out.append(name)
+        elif is_content_word(token):
+            out.append((token.idx, token.idx + len(token), lexical_form(token)))
+    return out
+
+
 def lexical_tokens(doc: Doc | Span) -> list[str]:
-    """Lower-cased lemmas of content words and numbers: the BM25 vocabulary."""
-    return [lexical_form(t) for t in doc if is_content_word(t)]
+    """Lower-cased lemmas of content words and numbers: the BM25 vocabulary (``lexical_words``)."""
+    return [form for _, _, form in lexical_words(doc)]
 
 
 def sentences_of(doc: Doc, split_lines: bool = False) -> tuple[Sentence, ...]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.claim_features import content, pair_features
+from coach.claim_features import answer, content, pair_features
 from coach.claims import (
     CLAIM_CUE,
     SITUATIONAL,
@@ -38,6 +38,7 @@ from coach.grounding import (
     path_supported,
 )
 from coach.kb_index import Hit
+from coach.names import canonical_names
 from coach.nlp import Analysis, Sentence, TurnAnalysis
 from coach.pair_model import PairModel
 from coach.retrieval import retrieve_for_reply
@@ -69,8 +70,27 @@ ONLY = re.compile(r"\b(?:only|just one|a single|только|лишь|всего
 POLARITY_SIMILARITY = 0.6
 #: ... and, to call opposite polarity a contradiction, they share this many content words.
 MIN_SHARED_WORDS = 2
+#: A direct answer ("Yes, ...", «Да, ...») is a claim when it says this much (words of three or
+#: more letters, the answer word included): "Yes, you'd pay the substitute's price" but not
+#: "No problem!". When added, answers as claims moved pooled out-of-fold F1 0.687 -> 0.696 over twelve sets,
+#: held-out English 0.81 -> 0.85 and Russian 0.78 -> 0.81.
+ANSWER_WORDS = 3
+_WORDS = re.compile(r"[^\W\d_]{3,}")
 #: A KB menu path this close to the claim is the one the reply should have given.
 PATH_SIMILARITY = 0.4
+def rule_part(text: str) -> str:
+    """The sentence up to the customer's own case ("so your $38 basket qualifies", «а у вас
+    2 480 ₽»), or all of it when it names no case or the case is all it says."""
+    case = SITUATIONAL.search(text)
+    return (clauses_before(text, case.start()) or text) if case else text
+
+
+def claim_vector(sentence: Sentence, analysis: Analysis) -> np.ndarray:
+    """The claim's embedding, with names spelled as the KB spells them: "Amex is accepted" is
+    then close to "You can pay with American Express" (encoded on demand when it differs)."""
+    return analysis.vector(canonical_names(sentence.text))
+
+
 @dataclass(frozen=True)
 class SentenceCheck:
     """Everything the verifier knows about one claim sentence: retrieval, the aligned KB
@@ -141,17 +161,21 @@ class CorrectnessScorer(Scorer):
                      if h.similarity >= hits[0].similarity - SUPPORT_MARGIN]
         verdicts = list(self._verdicts(sentence, values, governing, conversation_hits + claim_hits, analysis))
         articles = list(dict.fromkeys([h.passage.article_id for h in conversation_hits[:1] + claim_hits[:2]]))
-        aligned = self.statements.align(analysis.vector(sentence.text), articles, k=3)
+        # The learned verifier reads the rule, not the customer's case beside it: "WELCOME10
+        # works from $40" without ", and you have $38".
+        text = rule_part(sentence.text)
+        vector = analysis.vector(canonical_names(text))
+        aligned = self.statements.align(vector, articles, k=3)
         article_text = "\n".join(s.text for a in articles[:2] for s in self.statements.by_article.get(a, []))
         retrieval = max(claim_hits[0].similarity, conversation_hits[0].similarity if conversation_hits else 0.0)
         contradicted = any(v is not None and v is not True for v in verdicts)
-        unsupported = self._pair_probability(sentence.text, analysis.vector(sentence.text), aligned)
+        unsupported = self._pair_probability(text, vector, aligned)
         claimed = {(v.start, v.end) for v in values}
-        not_claimed = [(v.start, v.end) for v in extract_values(sentence.text) if (v.start, v.end) not in claimed]
+        not_claimed = [(v.start, v.end) for v in extract_values(text) if (v.start, v.end) not in claimed]
         sentences = turn.lines or turn.sentences
         position = next((i for i, s in enumerate(sentences) if s == sentence), 0)
         previous = sentences[position - 1].text if position else ""
-        features = np.concatenate([pair_features(sentence.text, aligned, article_text, retrieval, not_claimed,
+        features = np.concatenate([pair_features(text, aligned, article_text, retrieval, not_claimed,
                                                  previous),
                                    [unsupported, float(contradicted), float(any(v is True for v in verdicts))]])
         return SentenceCheck(sentence, aligned, verdicts, features)
@@ -177,7 +201,9 @@ class CorrectnessScorer(Scorer):
         """Whether a sentence states something a KB could confirm or contradict: a value it
         claims (not one worked out for the customer, «ещё на 400 ₽»), a rule word, a menu path
         or a contact. The customer's own case ("your $38 basket qualifies") is not a claim, but
-        a rule stated before it in the sentence is ("WELCOME10 kicks in from $30, so ...")."""
+        a rule stated before it in the sentence is ("WELCOME10 kicks in from $30, so ..."). So is a
+        direct answer to the customer: "Yes, courier chat opens as soon as your order is picked"
+        affirms what they asked, whatever its words."""
         text = sentence.text
         if text.rstrip().endswith("?"):
             return False
@@ -185,7 +211,8 @@ class CorrectnessScorer(Scorer):
         if case:
             text = clauses_before(text, case.start())
         return bool(text) and bool(claimed_values(text, situational or set()) or CLAIM_CUE.search(text)
-                                   or menu_paths(text) or contacts(text))
+                                   or menu_paths(text) or contacts(text)
+                                   or (answer(text) and len(_WORDS.findall(text)) >= ANSWER_WORDS))
 
     def _score_reply(self, turn: TurnAnalysis, analysis: Analysis) -> tuple[DimensionScore, str | None]:
         supported = contradicted = uncovered = 0
@@ -224,7 +251,7 @@ class CorrectnessScorer(Scorer):
         kb = self.resources.kb
         assert kb is not None
         tokens = turn.content_words(sentence.start, sentence.end)
-        claim_hits = kb.search_articles(tokens, analysis.vector(sentence.text), analysis.language, k=SUPPORT_ARTICLES)
+        claim_hits = kb.search_articles(tokens, claim_vector(sentence, analysis), analysis.language, k=SUPPORT_ARTICLES)
         conversation_hits = retrieve_for_reply(kb, analysis, turn.index, k=SUPPORT_ARTICLES,
                                                extra=sentence.text, extra_tokens=tokens)
         best = max((h.similarity for h in claim_hits[:1] + conversation_hits[:1]), default=0.0)
@@ -234,7 +261,7 @@ class CorrectnessScorer(Scorer):
                                                     or contacts(sentence.text)):
             # Passages are long; a short claim can still match one of their statements closely.
             articles = [h.passage.article_id for h in conversation_hits[:2]]
-            aligned = self.statements.align(analysis.vector(sentence.text), articles, k=1)
+            aligned = self.statements.align(claim_vector(sentence, analysis), articles, k=1)
             if not aligned or aligned[0][1] < STATEMENT_COVERAGE:
                 return [], []  # Not covered by the KB: abstain rather than call the agent wrong.
         return claim_hits, conversation_hits
@@ -244,7 +271,7 @@ class CorrectnessScorer(Scorer):
         """For each claim in the sentence: True (supported), a contradiction, or None."""
         articles = [h.passage.article_id for h in governing]
         index = self.statements
-        vector = analysis.vector(sentence.text)
+        vector = claim_vector(sentence, analysis)
         aligned = index.align(vector, articles, k=3)
         groups = claim_groups(values)
         for claim in groups:

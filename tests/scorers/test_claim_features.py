@@ -8,6 +8,9 @@ import pytest
 
 from coach.claim_features import FEATURES, answer, content, own_action, pair_features
 from coach.grounding import Statement
+from coach.names import canonical_names
+from coach.pipeline import Coach
+from coach.scorers.correctness import rule_part
 
 
 @pytest.mark.parametrize(("text", "word", "has"), [
@@ -65,3 +68,35 @@ def test_the_answer_reaches_the_verifier_features() -> None:
     assert granted[names.index("answers_yes")] == 1.0
     assert plain[names.index("answers_yes")] == 0.0
     assert np.delete(granted, names.index("answers_yes")).tolist() == np.delete(plain, names.index("answers_yes")).tolist()
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("Yes, Amex is accepted.", "Yes, American Express is accepted."),
+    ("We take amex and Master Card.", "We take american express and Mastercard."),
+    ("Visa works too.", "Visa works too."),
+])
+def test_names_are_compared_as_the_kb_spells_them(text: str, canonical: str) -> None:
+    assert canonical_names(text) == canonical
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("WELCOME10 works from $40, and you have $38.", "WELCOME10 works from $40"),
+    ("Код работает от 2 500 ₽, а у вас 2 480 ₽.", "Код работает от 2 500 ₽"),
+    ("Good news: WELCOME10 kicks in from $30, so your $38 basket qualifies.", "Good news WELCOME10 kicks in from $30"),
+    ("Delivery is free over $35.", "Delivery is free over $35."),
+    # Nothing but the case: the whole sentence stays.
+    ("So your $38 basket qualifies.", "So your $38 basket qualifies."),
+])
+def test_the_verifier_reads_the_rule_without_the_customers_case(text: str, rule: str) -> None:
+    assert rule_part(text) == rule
+
+
+@pytest.mark.parametrize(("draft", "context"), [
+    ("WELCOME10 works from $40, and you have $38.", "My basket is $38, does WELCOME10 work?"),
+    ("Код работает от 2 500 ₽, а у вас 2 480 ₽.", "В корзине 2480, код не срабатывает"),
+    ("Yes, Amex is accepted.", "Do you take American Express?"),
+])
+def test_a_right_rule_beside_the_customers_case_or_an_alias_is_not_flagged(coach: Coach, draft: str,
+                                                                          context: str) -> None:
+    reply = coach.check(draft, context=context)
+    assert not [f for f in reply.flags if f.dimension == "correctness"]

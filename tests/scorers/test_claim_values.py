@@ -343,6 +343,12 @@ def test_contact_details_are_checked_even_without_a_claim_word(coach: Coach, dra
     # The customer's own case after a rule leaves the rule a claim.
     ("Good news: WELCOME10 kicks in from $30, so your $38 basket already qualifies.", True),
     ("So your $38 basket already qualifies for the discount.", False),
+    # A direct answer affirms or denies what the customer asked, whatever its words.
+    ("Yes, courier chat opens as soon as the shopper starts picking.", True),
+    ("Of course, one Plus membership covers everyone in the household.", True),
+    ("Да, вся история заказов удаляется сразу вместе с аккаунтом.", True),
+    ("Courier chat opens as soon as the shopper starts picking.", False),
+    ("Sure!", False),
 ])
 def test_what_counts_as_a_claim(text: str, claim: bool) -> None:
     assert CorrectnessScorer.claim_like(Sentence(0, len(text), text)) is claim
