@@ -23,7 +23,7 @@ from coach.claims import situational_amounts
 from coach.devset import load_labels
 from coach.io import read_transcripts
 from coach.pipeline import Coach
-from coach.scorers.correctness import CorrectnessScorer
+from coach.scorers.correctness import CorrectnessScorer, rule_part
 from coach.types import Transcript
 from coach.verifier import ALL_FEATURES, MODEL, Forest, Verifier
 
@@ -44,6 +44,8 @@ class Example:
     #: False for sentences flagged before any claim check (a request for a secret): they count
     #: in the reply metrics but have no claim features to learn from.
     fit: bool = True
+    #: The claim as the verifier reads it (for diagnostics and `experiments/wording_model.py`).
+    text: str = ""
 
 
 def collect(coach: Coach, folder: str) -> list[Example]:
@@ -78,7 +80,7 @@ def collect(coach: Coach, folder: str) -> list[Example]:
                 label = 1 if "contradicted" in verdicts else 0
                 examples.append(Example(check.features, label, (analysis.transcript.id, turn.index),
                                         int(record.get("correctness") == 1), analysis.transcript.id,
-                                        bool(check.rule_contradictions)))
+                                        bool(check.rule_contradictions), text=rule_part(sentence.text)))
     return examples
 
 
