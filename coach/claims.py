@@ -28,8 +28,27 @@ SITUATIONAL = re.compile(
     # What the agent looked up in this order: "I've checked: you were charged $12.49".
     r"\bi(?:\x27ve| have)? (?:checked|looked it up)\b|\byou were charged\b|\bпроверил\w*\b|\bс вас списали\b|"
     # The customer's amount beside the rule: "WELCOME10 works from $40, and you have $38".
-    r"\b(?:and|but|while) you(?:\x27ve| have|\x27re at| are at)(?: only| just)? \$?\d|\b(?:а|но) у вас\b",
+    r"\b(?:and|but|while) you(?:\x27ve| have|\x27re at| are at)(?: only| just)? \$?\d|\b(?:а|но) у вас\b|"
+    # The rule applied to what the customer asked for: "so 21:00 works", «так что 21:00 подходит».
+    r"\bso (?:the )?\S+ (?:works|is fine|is ok|is okay|will work|is possible)\b|"
+    r"\bтак что \S+ (?:подходит|подойдёт|подойдет|возможно)\b",
     re.IGNORECASE)
+
+
+#: A case after these words is a condition of the rule ("chat opens as soon as your order is
+#: picked"), not this customer's situation.
+_CONDITION_BEFORE = re.compile(r"\b(?:as soon as|once|when|whenever|after|before|until|if|unless|как только|"
+                               r"когда|после того как|пока|если)\s+$", re.IGNORECASE)
+
+
+def customer_case(text: str) -> re.Match[str] | None:
+    """Where a sentence turns to this customer's own case ("so your $38 basket qualifies",
+    «а у вас 2 480 ₽»), or None; a case inside a condition ("once your order is picked") is
+    part of the rule."""
+    for match in SITUATIONAL.finditer(text):
+        if not _CONDITION_BEFORE.search(text[:match.start()]):
+            return match
+    return None
 
 
 #: Numbers as a customer types them: "корзина 2480", "заказала на 1200", "1 850".

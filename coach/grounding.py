@@ -77,6 +77,17 @@ def clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE_BREAK.split(text) if c and c.strip()]
 
 
+def clause_end_before(text: str, position: int) -> int:
+    """Where the last whole clause of ``text`` that ends before ``position`` ends (0 if none)."""
+    end = offset = 0
+    for part in clauses(text):
+        at = text.find(part, offset)
+        if at + len(part) > position:
+            break
+        end = offset = at + len(part)
+    return end
+
+
 def clauses_before(text: str, position: int) -> str:
     """The whole clauses of ``text`` that end before ``position`` ("WELCOME10 kicks in from
     $30" before "so your $38 basket qualifies")."""

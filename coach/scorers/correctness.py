@@ -21,15 +21,16 @@ import numpy as np
 from coach.claim_features import answer, content, pair_features
 from coach.claims import (
     CLAIM_CUE,
-    SITUATIONAL,
     claim_groups,
     claimed_values,
+    customer_case,
     situational_amounts,
 )
 from coach.entities import check_mention, mentions
 from coach.grounding import (
     Statement,
     StatementIndex,
+    clause_end_before,
     clauses_before,
     contact_supported,
     contacts,
@@ -81,8 +82,11 @@ PATH_SIMILARITY = 0.4
 def rule_part(text: str) -> str:
     """The sentence up to the customer's own case ("so your $38 basket qualifies", «а у вас
     2 480 ₽»), or all of it when it names no case or the case is all it says."""
-    case = SITUATIONAL.search(text)
-    return (clauses_before(text, case.start()) or text) if case else text
+    case = customer_case(text)
+    end = clause_end_before(text, case.start()) if case else 0
+    # The sentence's own characters up to there: clauses are cut at colons too, and "8:00" must
+    # stay a time.
+    return text[:end].rstrip(" ,;:-—") if end else text
 
 
 def claim_vector(sentence: Sentence, analysis: Analysis) -> np.ndarray:
@@ -207,7 +211,7 @@ class CorrectnessScorer(Scorer):
         text = sentence.text
         if text.rstrip().endswith("?"):
             return False
-        case = SITUATIONAL.search(text)
+        case = customer_case(text)
         if case:
             text = clauses_before(text, case.start())
         return bool(text) and bool(claimed_values(text, situational or set()) or CLAIM_CUE.search(text)

@@ -82,7 +82,12 @@ def test_names_are_compared_as_the_kb_spells_them(text: str, canonical: str) -> 
 @pytest.mark.parametrize(("text", "rule"), [
     ("WELCOME10 works from $40, and you have $38.", "WELCOME10 works from $40"),
     ("Код работает от 2 500 ₽, а у вас 2 480 ₽.", "Код работает от 2 500 ₽"),
-    ("Good news: WELCOME10 kicks in from $30, so your $38 basket qualifies.", "Good news WELCOME10 kicks in from $30"),
+    ("Good news: WELCOME10 kicks in from $30, so your $38 basket qualifies.", "Good news: WELCOME10 kicks in from $30"),
+    # The rule keeps its own characters: "8:00" stays a time.
+    ("Yes, we deliver from 8:00 to 22:00, so 21:00 works.", "Yes, we deliver from 8:00 to 22:00"),
+    ("Да, доставляем с 8:00 до 22:00, так что 21:00 подходит.", "Да, доставляем с 8:00 до 22:00"),
+    # A case inside a condition is part of the rule.
+    ("Yes, courier chat opens as soon as your order is picked.", "Yes, courier chat opens as soon as your order is picked."),
     ("Delivery is free over $35.", "Delivery is free over $35."),
     # Nothing but the case: the whole sentence stays.
     ("So your $38 basket qualifies.", "So your $38 basket qualifies."),
