@@ -5,9 +5,9 @@ plain JSON arrays.
 The signals interact (a low similarity means little when the values agree, a value mismatch
 means little when the statement is about another slot), which a linear head cannot express.
 `experiments/verifier_models.py` compares the candidates on the dev and training sets: pooled
-out-of-fold reply F1 at precision 0.9 is 0.59 for a logistic regression, 0.66 for the forest
-and 0.64 for their mean (which this was until the fourth training sets came in); the forest is
-also best on the held-out sets (English 0.82, Russian 0.75, against 0.81 / 0.71 for the mean).
+out-of-fold reply F1 at precision 0.9 is 0.66 for a logistic regression, 0.71 for the forest
+and 0.68 for their mean; the forest is also as good or better on the held-out sets (English
+0.81, Russian 0.82) and the sample transcripts (0.72).
 The trees are evaluated with numpy, all at once, so scoring needs no pickled scikit-learn
 object and no particular scikit-learn version.
 """
