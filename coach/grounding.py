@@ -77,28 +77,17 @@ def clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE_BREAK.split(text) if c and c.strip()]
 
 
-def clause_end_before(text: str, position: int) -> int:
-    """Where the last whole clause of ``text`` that ends before ``position`` ends (0 if none)."""
+def clauses_before(text: str, position: int) -> str:
+    """``text`` up to the end of its last whole clause before ``position`` ("WELCOME10 kicks in
+    from $30" before ", so your $38 basket qualifies"), in its own characters: clauses are cut
+    at colons too, and "8:00" must stay a time. Empty when no clause ends before it."""
     end = offset = 0
     for part in clauses(text):
         at = text.find(part, offset)
         if at + len(part) > position:
             break
         end = offset = at + len(part)
-    return end
-
-
-def clauses_before(text: str, position: int) -> str:
-    """The whole clauses of ``text`` that end before ``position`` ("WELCOME10 kicks in from
-    $30" before "so your $38 basket qualifies")."""
-    kept, offset = [], 0
-    for part in clauses(text):
-        at = text.find(part, offset)
-        if at + len(part) > position:
-            break
-        kept.append(part)
-        offset = at + len(part)
-    return " ".join(kept).strip()
+    return text[:end].rstrip(" ,;:-\u2014")
 
 
 def split_statements(passage_text: str) -> list[str]:

@@ -29,7 +29,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from coach.config import Config
-from coach.devset import load_labels
 from coach.pipeline import Coach
 from coach.train.correctness import (
     MIN_LEAF,
@@ -38,6 +37,7 @@ from coach.train.correctness import (
     Example,
     choose_threshold,
     collect,
+    gold_replies,
     out_of_fold,
     reply_metrics,
 )
@@ -52,9 +52,6 @@ def _forest() -> object:
     return RandomForestClassifier(n_estimators=TREES, min_samples_leaf=MIN_LEAF, class_weight="balanced",
                                   random_state=SEED, n_jobs=-1)
 
-
-def _gold(folder: str) -> dict[tuple[str, int], int]:
-    return {(lab.conversation_id, lab.turn): int(lab.labels.get("correctness") == 1) for lab in load_labels(folder)}
 
 
 def _predict(makers: list[Callable[[], object]], x: np.ndarray, y: np.ndarray, new: np.ndarray) -> np.ndarray:
@@ -71,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     coach = Coach(Config(), kb_path=args.kb)
     examples: list[Example] = [e for folder in args.data for e in collect(coach, folder)]
-    replies = {key: gold for folder in args.data for key, gold in _gold(folder).items()}
+    replies = {key: gold for folder in args.data for key, gold in gold_replies(folder).items()}
     heldout = {folder: collect(coach, folder) for folder in args.heldout}
     fit = np.array([e.fit for e in examples])
     x = np.stack([e.features for e in examples])
@@ -92,7 +89,7 @@ def main() -> None:
                 f"R {pooled['recall']:.2f} F1 {pooled['f1']:.2f}"]
         for folder, group in heldout.items():
             probabilities = _predict(makers, x[fit], y[fit], np.stack([e.features for e in group]))
-            m = reply_metrics(group, probabilities, threshold, _gold(folder))
+            m = reply_metrics(group, probabilities, threshold, gold_replies(folder))
             line.append(f"{folder}: {m['precision']:.2f}/{m['recall']:.2f}/{m['f1']:.2f}")
         print("  |  ".join(line))
 

@@ -34,9 +34,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from coach.config import Config
-from coach.devset import load_labels
 from coach.pipeline import Coach
-from coach.train.correctness import Example, _fit, choose_threshold, collect, out_of_fold, reply_metrics
+from coach.train.correctness import Example, _fit, choose_threshold, collect, gold_replies, out_of_fold, reply_metrics
 
 _WORD = re.compile(r"[^\W\d_]+")
 _ANSWER_WORDS = {"yes", "sure", "course", "absolutely", "unlimited", "whole", "да", "конечно", "разумеется",
@@ -88,9 +87,6 @@ def _probabilities(train: list[Example], test: list[Example], wording: bool) -> 
     return np.array([model.probability(e.features) for e in test])
 
 
-def _gold(folder: str) -> dict[tuple[str, int], int]:
-    return {(lab.conversation_id, lab.turn): int(lab.labels.get("correctness") == 1) for lab in load_labels(folder)}
-
 
 def _line(name: str, m: dict) -> str:
     return f"{name}: {m['precision']:.2f} / {m['recall']:.2f} / {m['f1']:.3f} ({m['tp']} found, {m['fp']} false)"
@@ -106,7 +102,7 @@ def main() -> None:
     coach = Coach(Config(), kb_path=args.kb)
     per_set = {folder: collect(coach, folder) for folder in args.data}
     examples = [e for group in per_set.values() for e in group]
-    replies = {key: gold for folder in args.data for key, gold in _gold(folder).items()}
+    replies = {key: gold for folder in args.data for key, gold in gold_replies(folder).items()}
     heldout = {folder: collect(coach, folder) for folder in args.heldout}
     for wording in (False, True):
         oof = out_of_fold(examples, lambda train, test, w=wording: _probabilities(train, test, w))
@@ -123,7 +119,7 @@ def main() -> None:
         lines.append(_line("  leave one set out, pooled", reply_metrics(examples, by_set, threshold, replies)))
         for folder, group in heldout.items():
             probabilities = _probabilities(examples, group, wording)
-            lines.append(_line(f"  {folder}", reply_metrics(group, probabilities, threshold, _gold(folder))))
+            lines.append(_line(f"  {folder}", reply_metrics(group, probabilities, threshold, gold_replies(folder))))
         print("\n".join(lines), flush=True)
 
 

@@ -102,6 +102,12 @@ def _fit(examples: list[Example], threshold: float = 0.5) -> Verifier:
     return Verifier(Forest.from_sklearn(forest), threshold)
 
 
+def gold_replies(folder: str) -> dict[tuple[str, int], int]:
+    """Each labelled reply of ``folder``, (conversation id, turn), and whether it is wrong (1)."""
+    return {(label.conversation_id, label.turn): int(label.labels.get("correctness") == 1)
+            for label in load_labels(folder)}
+
+
 def reply_metrics(examples: list[Example], probabilities: np.ndarray, threshold: float,
                   all_replies: dict[tuple[str, int], int]) -> dict[str, float]:
     """Reply-level precision/recall/F1: a reply is flagged when a rule or the model flags a sentence."""
@@ -179,27 +185,20 @@ def train(coach: Coach, folders: list[str], out: Path, heldout: list[str] | None
     for folder, group in per_set.items():
         offsets[folder] = list(range(start, start + len(group)))
         start += len(group)
-    replies = {}
-    for folder in folders:
-        for label in load_labels(folder):
-            replies[(label.conversation_id, label.turn)] = int(label.labels.get("correctness") == 1)
+    replies = {key: gold for folder in folders for key, gold in gold_replies(folder).items()}
     oof = out_of_fold(examples)
     threshold = choose_threshold([(t, reply_metrics(examples, oof, t, replies)) for t in np.arange(0.5, 0.99, 0.01)])
     metrics = {}
     for folder in per_set:
         idx = offsets[folder]
-        sub_replies = {(lab.conversation_id, lab.turn): int(lab.labels.get("correctness") == 1)
-                       for lab in load_labels(folder)}
-        metrics[folder] = reply_metrics([examples[i] for i in idx], oof[idx], threshold, sub_replies)
+        metrics[folder] = reply_metrics([examples[i] for i in idx], oof[idx], threshold, gold_replies(folder))
     verifier = _fit(examples, float(round(threshold, 2)))
     verifier.save(out)
     heldout_metrics = {}
     for folder in heldout or []:
         group = collect(coach, folder)
         probabilities = np.array([verifier.probability(e.features) for e in group])
-        sub_replies = {(lab.conversation_id, lab.turn): int(lab.labels.get("correctness") == 1)
-                       for lab in load_labels(folder)}
-        heldout_metrics[folder] = reply_metrics(group, probabilities, verifier.threshold, sub_replies)
+        heldout_metrics[folder] = reply_metrics(group, probabilities, verifier.threshold, gold_replies(folder))
     card = {
         "model": f"correctness verifier: {MODEL} ({TREES} trees, leaves of {MIN_LEAF}+) over "
                  "claim/KB-statement pair features",

@@ -343,6 +343,8 @@ def test_contact_details_are_checked_even_without_a_claim_word(coach: Coach, dra
     # The customer's own case after a rule leaves the rule a claim.
     ("Good news: WELCOME10 kicks in from $30, so your $38 basket already qualifies.", True),
     ("So your $38 basket already qualifies for the discount.", False),
+    # The rule before the case keeps its own characters: "8:00-22:00" stays a range of times.
+    ("We deliver 8:00-22:00, so your order of $30 arrives today.", True),
     # A direct answer affirms or denies what the customer asked, whatever its words.
     ("Yes, courier chat opens as soon as the shopper starts picking.", True),
     ("Of course, one Plus membership covers everyone in the household.", True),
