@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import snowballstemmer
 
-from coach.grounding import Statement, is_negated
+from coach.grounding import Statement, clauses, is_negated
 from coach.names import canonical_names
 from coach.values import extract_values
 
@@ -60,6 +60,10 @@ _ANSWER_ONLY = re.compile(r"^\W*[^\W\d_]+(?:\s+[^\W\d_]+)?\W*$")
 #: Numbers as written, to tell which a sentence names that its KB article never does.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _STOP = {"the", "and", "you", "your", "for", "can", "are", "with", "our", "that", "this", "not", "any", "all",
+         # What is left of a contraction ("don't", "won't") names no subject: "Don't worry, we
+         # hold the order for 24 hours" shared "don" with a late-credit line and took its value.
+         "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "won", "haven", "hasn", "hadn",
+         "couldn", "wouldn", "shouldn",
          "для", "это", "что", "как", "вам", "ваш", "при", "или", "так", "нет", "можно", "нельзя"}
 
 
@@ -98,6 +102,21 @@ def content(text: str) -> frozenset[str]:
     """
     return frozenset(_token(m) for m in _WORD.finditer(text) if m.group(0).lower() not in _STOP)
 
+
+def denies_what_is_claimed(statement: str, claim: str) -> bool:
+    """Whether a KB statement is negative where it speaks of what the claim speaks of: its
+    clauses sharing the most content words with the claim are all negated.
+
+    «Если документ не показан, курьер не передаст энергетики и заберёт их обратно, а деньги за
+    них вернутся» denies the hand-over, not the refund that «деньги за энергетики вернутся»
+    states.
+    """
+    words = content(claim)
+    parts = [(len(content(part) & words), is_negated(part)) for part in clauses(statement)]
+    most = max((shared for shared, _ in parts), default=0)
+    if not most:
+        return is_negated(statement)
+    return all(negated for shared, negated in parts if shared == most)
 
 def overpromises(claim: str, evidence: str) -> bool:
     """Whether a claim promises without limit ("any time", «в любой момент») what the evidence

@@ -73,7 +73,10 @@ def situational_amounts(analysis: Analysis, index: int) -> set[tuple[str, float]
 _DERIVED_BEFORE = re.compile(r"(?:works? out (?:to|at)|comes to|adds up to|(?:that|which|this) makes|in total|total(?: of| is)?|"
                              r"(?:at least )?another|осталось(?: добавить)?|(?:ещё|еще)(?: на)?|получается|выходит|"
                              r"итого|в сумме|хотя бы на|минимум на|не хватает(?: всего)?|leaving(?: you)?(?: with)?|(?:the )?remaining|"
-                             r"together,? (?:that's|that is|it's)|so that's|остаётся|останется|оставшиеся)(?:\s+the)?\s*:?\s*$",
+                             r"together,? (?:that's|that is|it's)|so that's|остаётся|останется|оставшиеся)(?:\s+the)?"
+                             r"(?:\s+(?:almost|nearly|about|roughly|around|just (?:over|under)|почти|около|примерно))?\s*:?\s*$|"
+                             # An estimate is worked out, not quoted: "about $8 a month", «около 250 ₽».
+                             r"\b(?:about|around|roughly|approximately|almost|nearly|около|примерно|почти|приблизительно)\s*~?$|~$",
                              re.IGNORECASE)
 #: Times worked out for this customer: "so you have until 2pm", "until 6pm today", «то есть до 19:30».
 _WORKED_OUT_TIME = re.compile(r"^\W*(?:so|that's|that is|i\.e\.|which means|meaning|то есть|значит|так что|получается)\b",
@@ -89,12 +92,27 @@ _SHORT_AFTER = re.compile(r"^\s*(?:falls? short|(?:is|are)(?: not|n't) enough|(?
 _DERIVED_AFTER = re.compile(r"^\s*(?:short|more|away|to go|left to spend|не хватает|до бесплатной)", re.IGNORECASE)
 
 
+def _sums(values: list[Value]) -> list[Value]:
+    """Amounts that are the sum of two other amounts of the sentence, in its currency: "$3.99
+    delivery plus the $2 small-order fee, so $5.99 in fees" works out $5.99, it states no rule
+    of its own. (A difference is not looked for: each part of a sum is the difference of the
+    other two.)"""
+    found = []
+    for value in values:
+        others = [o.amount for o in values if o.kind == value.kind and o is not value and o.amount != value.amount]
+        if value.kind.startswith("money") and any(abs(a + b - value.amount) < 0.005
+                                                  for i, a in enumerate(others) for b in others[i + 1:]):
+            found.append(value)
+    return found
+
+
 def claimed_values(text: str, situational: set[tuple[str, float]]) -> list[Value]:
     """The values a sentence claims: not those the customer stated, not amounts worked out for
     them or the rule applied to their case, and not one the agent rules out beside the one
     they give ("starts at 8:00, so 7am isn't possible"), and not the time of the agent's own promise to
     report back ("I'll call you back by 6pm")."""
-    values = [v for v in extract_values(text) if (v.kind, v.amount) not in situational
+    sums = _sums(extract_values(text))
+    values = [v for v in extract_values(text) if (v.kind, v.amount) not in situational and v not in sums
               and not (v.kind.startswith("money") and ("money", v.amount) in situational)
               and not (v.kind.startswith("money") and (_DERIVED_BEFORE.search(text[max(0, v.start - 25):v.start])
                                                       or _DERIVED_AFTER.search(text[v.end:v.end + 20])))

@@ -12,7 +12,10 @@ from coach.names import ALIASES, PAYMENT_NAMES
 
 _PLAN_EN = re.compile(r"\b(?:plus\s+)?([a-z]+)\s+(?:plan|membership|tier|subscription)\b|"
                       r"\bplus\s+(family|student|business|premium|duo|pro)\b", re.IGNORECASE)
-_PLAN_RU = re.compile(r"\b([а-яё]+(?:ый|ий|ой))\s+(?:тариф|план)\w*\b|\bтариф\w*\s+«?([а-яёa-z]+)»?", re.IGNORECASE)
+#: A name after «тариф» is quoted or capitalised: «тариф «Семейный»», «тариф Семейный», but not
+#: «у обоих тарифов одни и те же».
+_PLAN_RU = re.compile(r"\b([а-яё]+(?:ый|ий|ой))\s+(?:тариф|план)\w*\b|"
+                      r"\bтариф\w*\s+(?:«([^»]+)»|((?-i:[А-ЯЁA-Z])[а-яёa-z]+))", re.IGNORECASE)
 _CODE = re.compile(r"\b[A-ZА-ЯЁ]{3,}\d{1,4}\b")
 _GENERIC_PLAN_WORDS = {"this", "that", "your", "the", "a", "our", "current", "same", "new", "paid", "free", "which",
                        "any", "its", "my", "his", "her", "their", "other", "one", "each", "every", "basketly",

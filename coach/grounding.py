@@ -25,10 +25,11 @@ NEGATION = re.compile(
     r"n't|не|нет|нельзя|никогда|ни|без|невозможно|запрещ\w+|никому|ничего|никто|никого|нигде|никуда|ничем|"
     r"никак\w*)\b|n't\b", re.IGNORECASE)
 #: Menu paths ("Settings > Privacy > Delete account", "Настройки > Безопасность").
-_SEGMENT = r"[^>.,;:!?()\s][^>.,;:!?()\s]*(?:\s+[^>.,;:!?()\s]+){0,3}?"
+#: A dash ends a path: "Аккаунт > Plus — удалять аккаунт не нужно" names the path "Аккаунт > Plus".
+_SEGMENT = r"[^>.,;:!?()\s—–-][^>.,;:!?()\s—–]*(?:\s+[^>.,;:!?()\s—–-][^>.,;:!?()\s—–]*){0,3}?"
 MENU_PATH = re.compile(
     rf"[«\"]?[A-ZА-ЯЁ][\w'&-]*(?:\s+[A-ZА-ЯЁ&][\w'&-]*)*[»\"]?(?:\s*>\s*{_SEGMENT})+"
-    r"(?=\s*(?:[.,;:!?()\n]|$|\b(?:or|and|for|to|then|in|within|where|so|и|или|для|чтобы|и)\b))")
+    r"(?=\s*(?:[.,;:!?()\n—–]|-\s|$|\b(?:or|and|for|to|then|in|within|where|so|и|или|для|чтобы|и)\b))")
 #: E-mail addresses and phone numbers. A phone number has ten digits or more: "order
 #: 5530-1187" and "2026-10-05" are not phone numbers.
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d(?:[ ()-]*\d){9,}")
@@ -52,7 +53,8 @@ _CONDITION = re.compile(r"(?:^|[,;(]|\s-\s|\s—\s|\s)\s*(?:if|unless|when|once|
 _ANSWER_PARTICLE = re.compile(r"^\W*(?:no|nope|yes|yep|нет|да)\s*(?:[,.!:—–-]+|$)\s*", re.IGNORECASE)
 #: Set phrases with a negation word that negate nothing ("in no time", "no problem", "не за что").
 _IDIOM = re.compile(r"\b(?:in no time|no problem|no worries|no rush|no hurry|not only|no doubt|"
-                    r"нет проблем|не за что|не волнуйтесь|не переживайте|не торопитесь|не только)\b|"
+                    r"don't worry|do not worry|not to worry|don't hesitate|do not hesitate|"
+                    r"нет проблем|не за что|не волнуйтесь|не переживайте|не беспокойтесь|не торопитесь|не только)\b|"
                     # Bounds: "no more than 7 days", «не меньше 3 дней» limit a value, they deny nothing.
                     r"\b(?:no|not) (?:more|less|later|earlier|fewer|longer) than\b|"
                     r"\bне (?:меньше|менее|больше|более|позднее|позже|раньше|ранее|дольше)\b", re.IGNORECASE)

@@ -19,7 +19,8 @@ SECRETS = {
     "code": (re.compile(r"\b(?:one-time code|verification code|security code|sms code|login code|"
                         r"(?:six|6|four|4)-digit code|code (?:we|I) (?:just )?(?:texted|sent)|"
                         r"the code from the (?:sms|text)|"
-                        r"одноразов\w+ код\w*|код\w* из (?:смс|sms|сообщения)|код\w* подтверждения|проверочн\w+ код\w*|"
+                        r"одноразов\w+ код\w*|код\w* из (?:нов\w+ |последн\w+ |этого |той )?(?:смс|sms|сообщени\w+)|"
+                        r"код\w* подтверждения|проверочн\w+ код\w*|"
                         r"код\w*,? (?:который|что) (?:мы )?(?:отправили|прислали))\b", re.IGNORECASE),
              ("code", "код")),
     "card": (re.compile(r"\b(?:full card number|(?:whole|complete|entire|long) card number|card number and (?:the )?"
@@ -46,9 +47,23 @@ class SecretRequest:
     statement: Statement
 
 
+#: Where what a request asks for ends: «Смените пароль ..., и напишите нам в чат, если ...» asks
+#: the customer to write in, not for the password they are told to change.
+_REQUEST_END = re.compile(r"[;!?—–]|\.(?:\s|$)|,\s*(?:если|чтобы|и|а|но|тогда|if|so|and|then|but)\b", re.IGNORECASE)
+
+
 def asks_for_secret(text: str) -> bool:
-    """Whether a sentence asks for a password, a one-time code or a card number (KB aside)."""
-    return bool(REQUEST.search(text)) and not is_negated(text) and any(p.search(text) for p, _ in SECRETS.values())
+    """Whether a sentence asks for a password, a one-time code or a card number (KB aside): the
+    secret is what a request in it asks for."""
+    if is_negated(text):
+        return False
+    for request in REQUEST.finditer(text):
+        asked = text[request.end():]
+        end = _REQUEST_END.search(asked)
+        asked = asked[:end.start()] if end else asked
+        if any(p.search(asked) for p, _ in SECRETS.values()):
+            return True
+    return False
 
 
 def secret_request(text: str, index: StatementIndex, language: str, articles: list[str]) -> SecretRequest | None:

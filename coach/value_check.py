@@ -185,6 +185,10 @@ def value_verdict(claim: list[Value], text: str, vector: np.ndarray, articles: l
             break
     if slot is None or slot[1] < SLOT_SIMILARITY:
         return None  # nothing in the KB states this slot closely enough to compare
+    if several and not _words(about) & _words(slot[0].text):
+        # The sentence's meaning chose the statement, but this value's own words name something
+        # else: in "free from $20, so at $18 the usual $3.99 fee applies" the $3.99 is the fee.
+        return None
     if same_claim(claim, _of_kind(slot[0], kind)):
         return True  # the statement governing the slot states this very value
     if kind == "time" and within_hours(claim, _of_kind(slot[0], kind), text):

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.claim_features import answer, content, pair_features
+from coach.claim_features import answer, content, denies_what_is_claimed, pair_features
 from coach.claims import (
     CLAIM_CUE,
     claim_groups,
@@ -57,8 +57,10 @@ SUPPORT_ARTICLES = 3
 #: Articles within this cosine of the best one also govern a claim.
 SUPPORT_MARGIN = 0.05
 #: A claim whose passages are below the KB's similarity bar is still covered when one KB
-#: statement is this close to it.
-STATEMENT_COVERAGE = 0.5
+#: statement is this close to it. On the twelve written sets no claim labelled "not covered"
+#: comes this close, while 10 of the 21 contradicted claims that had been left uncovered at 0.5
+#: do («Да, первые 30 дней бесплатно» after a question about the Plus trial).
+STATEMENT_COVERAGE = 0.4
 #: Below this verifier probability a grounded claim counts as supported.
 SUPPORTED_BELOW = 0.3
 #: The pair model reads the claim against this many of its closest KB statements and keeps the
@@ -312,7 +314,7 @@ class CorrectnessScorer(Scorer):
         if similarity < POLARITY_SIMILARITY:
             return
         shared = content(statement.text) & content(sentence.text)
-        kb_negative, reply_negative = is_negated(statement.text), is_negated(sentence.text)
+        kb_negative, reply_negative = denies_what_is_claimed(statement.text, sentence.text), is_negated(sentence.text)
         # "Only one code per order" restates "codes cannot be combined": a limit is not an affirmation.
         reply_negative = reply_negative or bool(ONLY.search(sentence.text))
         # Only "affirms what the KB denies" ("you can combine codes") is flagged: a negation in
