@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.claim_features import answer, content, denies_what_is_claimed, pair_features
+from coach.claim_features import answer, content, denies_what_is_claimed, lifted_limit, pair_features
 from coach.claims import (
     CLAIM_CUE,
     claim_groups,
@@ -78,6 +78,9 @@ MIN_SHARED_WORDS = 2
 #: twelve sets, held-out English 0.81 -> 0.85 and Russian 0.78 -> 0.81.
 ANSWER_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]{3,}")
+#: A KB statement this close to an "unlimited" claim can be the cap it lifts (the cap's own words,
+#: "2 free express deliveries per month", sit far from "unlimited" in meaning).
+LIMIT_SIMILARITY = 0.3
 #: A KB menu path this close to the claim is the one the reply should have given.
 PATH_SIMILARITY = 0.4
 
@@ -307,6 +310,11 @@ class CorrectnessScorer(Scorer):
                 if best is None and pool:
                     best = max(pool, key=lambda st: float(index.vectors[st.text] @ vector))
                 yield (match.start(), match.end(), best, "") if best else None
+        # "Unlimited" or "never expires" where the KB caps the same thing or gives it a validity.
+        limit = lifted_limit(sentence.text, [s for s, similarity in index.align(vector, articles, k=10)
+                                             if similarity >= LIMIT_SIMILARITY])
+        if limit is not None:
+            yield (0, len(sentence.text), limit, "")
         # A sentence stating values is judged on them, even when they only repeat the customer's.
         if values or not aligned or extract_values(sentence.text):
             return

@@ -14,6 +14,7 @@ from coach.entities import mentions
 from coach.grounding import is_negated, menu_paths
 from coach.pipeline import Coach
 from coach.sensitive import asks_for_secret
+from coach.values import extract_values
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +43,26 @@ def test_the_rules_catch(rules_only: Coach, draft: str, context: str, suggestion
     assert [f.suggestion.text for f in _rule_flags(rules_only, draft, context)] == [suggestion]
 
 
+@pytest.mark.parametrize(("draft", "context", "cited"), [
+    ("No, Plus members get unlimited free Express deliveries.", "Do I pay for Express with Plus?",
+     "2 free express deliveries per month"),
+    ("Basketly credit never expires, so there's no hurry.", "Does my credit expire?", "expires 12 months"),
+    ("Средства на балансе не сгорают, пользуйтесь, когда удобно.", "Деньги на балансе сгорают?", "12"),
+    ("Приглашать можно сколько угодно, награда начисляется за каждого друга без ограничений.",
+     "Скольких друзей можно пригласить?", "не больше 10 наград"),
+    # The phone number says which line the hours are about, though no other word is shared.
+    ("Телефон 8 800 555-01-42 работает круглосуточно.", "Можно позвонить вам ночью?", "8:00 до 20:00"),
+])
+def test_unlimited_claims_meet_the_kbs_cap(rules_only: Coach, draft: str, context: str, cited: str) -> None:
+    flags = _rule_flags(rules_only, draft, context)
+    assert len(flags) == 1 and cited in flags[0].suggestion.text, flags
+
+
 @pytest.mark.parametrize(("draft", "context"), [
+    # A claim that names its own cap lifts nothing.
+    ("You can share your link with as many people as you like, but rewards are capped at 10 per year.",
+     "How many friends can I refer?"),
+    ("Приглашать можно сколько угодно, но наград за год — не больше десяти.", "Скольких друзей можно пригласить?"),
     # The $3.99 is the fee its own clause names, not the Plus threshold the sentence is about.
     ("Plus free delivery starts on orders over $20, so at $18 the usual $3.99 fee applies.",
      "I'm on Plus and my basket is $18. Why is there a fee?"),
@@ -116,6 +136,11 @@ def test_the_secret_must_be_what_is_asked_for(text: str, asks: bool) -> None:
 ])
 def test_a_plan_name_after_the_word_tariff_is_quoted_or_capitalised(text: str, names: list[str]) -> None:
     assert [m.text for m in mentions(text, "ru")] == names
+
+
+@pytest.mark.parametrize(("text", "hours"), [("a full day", 24), ("a whole week", 168), ("within a day", 24)])
+def test_a_full_day_is_a_day(text: str, hours: float) -> None:
+    assert [v.amount for v in extract_values(text)] == [hours]
 
 
 @pytest.mark.parametrize("text", ["Don't worry, we hold the order for 30 minutes.", "Не беспокойтесь, заказ ждёт вас."])
