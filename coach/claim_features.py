@@ -118,48 +118,6 @@ def denies_what_is_claimed(statement: str, claim: str) -> bool:
         return is_negated(statement)
     return all(negated for shared, negated in parts if shared == most)
 
-#: A claim that something never expires, and the KB's words for a validity period.
-NEVER_EXPIRES = re.compile(r"\b(?:never expires?|(?:doesn't|don't|does not|do not|won't|will not) expire|"
-                           r"не сгора\w*|никогда не сгора\w*|бессрочн\w*)", re.IGNORECASE)
-_EXPIRY = re.compile(r"\b(?:expir\w*|valid|сгора\w*|действу\w*|срок\w*)", re.IGNORECASE)
-#: A claim that something has no limit, and the KB's words for a cap.
-NO_LIMIT = re.compile(r"\b(?:unlimited|no limit|as many\b.{0,30}\bas you (?:like|want)|without (?:any )?limits?|"
-                      r"безлимит\w*|без ограничени\w*|неограниченн\w*|сколько угодно)", re.IGNORECASE)
-_EXPIRES = re.compile(r"\b(?:expires?|действуют|действует|сгора\w*)\b", re.IGNORECASE)
-_NUMBER_CAP = re.compile(r"\b(?:up to|at most|no more than|maximum|не больше|не более|максимум)\s+\S*\d",
-                         re.IGNORECASE)
-_CAP = re.compile(r"\b(?:cap(?:ped|s)?|at most|up to|no more than|maximum|only|once|per (?:month|year|order|account)|"
-                  r"не больше|не более|максимум|только|один раз|в месяц|в год|на аккаунт)\b", re.IGNORECASE)
-
-
-def lifted_limit(claim: str, statements: list[Statement]) -> Statement | None:
-    """The statement among ``statements`` (closest first) that limits what the claim says is
-    unlimited, or None.
-
-    "Basketly credit never expires" is contradicted by "Basketly credit expires 12 months after
-    it is issued" (a validity period), "Plus members get unlimited free Express deliveries" by
-    "2 free express deliveries per month" (a cap); a claim that names its own cap ("as many as
-    you like, but rewards are capped at 10") lifts nothing. A statement that says so outright
-    (a number of things per period, "expires") is cited before one that only implies it ("only",
-    «срок»).
-    """
-    expiry, limit = bool(NEVER_EXPIRES.search(claim)), bool(NO_LIMIT.search(claim))
-    if not (expiry or limit) or (limit and _CAP.search(NO_LIMIT.sub(" ", claim))):
-        return None
-    words = content(claim)
-    found: list[tuple[int, Statement]] = []
-    for statement in statements:
-        text = statement.text
-        if not words & content(text) or NEVER_EXPIRES.search(text) or NO_LIMIT.search(text):
-            continue
-        kinds = {v.kind for v in extract_values(text)}
-        if expiry and _EXPIRY.search(text) and "duration" in kinds:
-            found.append((2 if _EXPIRES.search(text) else 1, statement))
-        elif limit and (_CAP.search(text) or any(kind.startswith("count") for kind in kinds)):
-            found.append((2 if any(kind.startswith("count") for kind in kinds) or _NUMBER_CAP.search(text) else 1,
-                          statement))
-    return max(found, key=lambda pair: pair[0])[1] if found else None
-
 def overpromises(claim: str, evidence: str) -> bool:
     """Whether a claim promises without limit ("any time", «в любой момент») what the evidence
     limits ("only", "within", «не позднее»)."""

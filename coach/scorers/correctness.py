@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.claim_features import answer, content, denies_what_is_claimed, lifted_limit, pair_features
+from coach.claim_features import answer, content, denies_what_is_claimed, pair_features
 from coach.claims import (
     CLAIM_CUE,
     claim_groups,
@@ -38,6 +38,7 @@ from coach.grounding import (
     path_supported,
 )
 from coach.kb_index import Hit
+from coach.limits import lifted_deadline, lifted_limit
 from coach.names import canonical_names
 from coach.nlp import Analysis, Sentence, TurnAnalysis
 from coach.pair_model import PairModel
@@ -310,9 +311,10 @@ class CorrectnessScorer(Scorer):
                 if best is None and pool:
                     best = max(pool, key=lambda st: float(index.vectors[st.text] @ vector))
                 yield (match.start(), match.end(), best, "") if best else None
-        # "Unlimited" or "never expires" where the KB caps the same thing or gives it a validity.
-        limit = lifted_limit(sentence.text, [s for s, similarity in index.align(vector, articles, k=10)
-                                             if similarity >= LIMIT_SIMILARITY])
+        # "Unlimited", "never expires" or "any time" where the KB caps the same thing, gives it a
+        # validity or a deadline.
+        near = [s for s, similarity in index.align(vector, articles, k=10) if similarity >= LIMIT_SIMILARITY]
+        limit = lifted_limit(sentence.text, near) or lifted_deadline(sentence.text, near)
         if limit is not None:
             yield (0, len(sentence.text), limit, "")
         # A sentence stating values is judged on them, even when they only repeat the customer's.

@@ -50,10 +50,14 @@ def test_the_rules_catch(rules_only: Coach, draft: str, context: str, suggestion
     ("Средства на балансе не сгорают, пользуйтесь, когда удобно.", "Деньги на балансе сгорают?", "12"),
     ("Приглашать можно сколько угодно, награда начисляется за каждого друга без ограничений.",
      "Скольких друзей можно пригласить?", "не больше 10 наград"),
+    ("Sure, you can cancel any time before the courier leaves the store, free of charge.", "Can I cancel my order?",
+     "Up to 2 hours before the slot starts"),
+    ("Добавлять товары можно в любой момент, пока курьер не выехал.", "Можно ещё добавить товары в заказ?",
+     "не меньше 2 часов"),
     # The phone number says which line the hours are about, though no other word is shared.
     ("Телефон 8 800 555-01-42 работает круглосуточно.", "Можно позвонить вам ночью?", "8:00 до 20:00"),
 ])
-def test_unlimited_claims_meet_the_kbs_cap(rules_only: Coach, draft: str, context: str, cited: str) -> None:
+def test_unlimited_and_any_time_claims_meet_the_kbs_cap(rules_only: Coach, draft: str, context: str, cited: str) -> None:
     flags = _rule_flags(rules_only, draft, context)
     assert len(flags) == 1 and cited in flags[0].suggestion.text, flags
 
@@ -63,6 +67,10 @@ def test_unlimited_claims_meet_the_kbs_cap(rules_only: Coach, draft: str, contex
     ("You can share your link with as many people as you like, but rewards are capped at 10 per year.",
      "How many friends can I refer?"),
     ("Приглашать можно сколько угодно, но наград за год — не больше десяти.", "Скольких друзей можно пригласить?"),
+    # The KB says "any time" about this very thing.
+    ("You can cancel Plus any time in Account > Plus.", "How do I cancel Plus?"),
+    ("Нет, удалять аккаунт не нужно: подписку можно отменить отдельно в разделе Аккаунт > Plus, в любой момент.",
+     "Чтобы не платить за Plus, надо удалить аккаунт?"),
     # The $3.99 is the fee its own clause names, not the Plus threshold the sentence is about.
     ("Plus free delivery starts on orders over $20, so at $18 the usual $3.99 fee applies.",
      "I'm on Plus and my basket is $18. Why is there a fee?"),
