@@ -7,7 +7,7 @@ import re
 from coach.claim_features import reports_back
 from coach.grounding import clauses, is_negated
 from coach.nlp import Analysis
-from coach.values import Value, extract_values
+from coach.values import ALL_DAY, Value, extract_values
 
 #: Words that make a sentence a checkable claim about a rule or capability.
 CLAIM_CUE = re.compile(
@@ -62,7 +62,13 @@ def situational_amounts(analysis: Analysis, index: int) -> set[tuple[str, float]
     for turn in analysis.turns[:index]:
         if turn.speaker == "agent":
             continue
-        amounts |= {(v.kind, v.amount) for v in extract_values(turn.text)}
+        for sentence in turn.lines or turn.sentences:
+            # A duration, age or "24/7" the customer asks about ("Is your phone support 24/7?") is
+            # what the answer affirms or corrects, not their own case; an amount is their basket
+            # and a time of day their slot.
+            asked = sentence.text.rstrip().endswith("?")
+            amounts |= {(v.kind, v.amount) for v in extract_values(sentence.text)
+                        if not asked or v.kind.startswith("money") or (v.kind == "time" and not ALL_DAY.search(v.text))}
         amounts |= {("money", float(re.sub(r"[ \u00a0]", "", n).replace(",", ".")))
                     for n in _BARE_NUMBER.findall(turn.text)}
     return amounts

@@ -1,4 +1,4 @@
-"""Claims that lift a limit the KB sets: "unlimited", "never expires", "any time".
+"""Claims that lift a limit the KB sets: "unlimited", "never expires", "no minimum", "any time".
 
 A reply that says something has no cap, no expiry or no deadline is contradicted by a KB
 statement about the same thing that sets one ("2 free express deliveries per month", "Basketly
@@ -21,6 +21,10 @@ _EXPIRY = re.compile(r"\b(?:expir\w*|valid|сгора\w*|действу\w*|ср�
 #: A claim that something has no limit, and the KB's words for a cap.
 NO_LIMIT = re.compile(r"\b(?:unlimited|no limit|as many\b.{0,30}\bas you (?:like|want)|without (?:any )?limits?|"
                       r"безлимит\w*|без ограничени\w*|неограниченн\w*|сколько угодно)", re.IGNORECASE)
+#: A claim that there is no minimum, and the KB's word for one.
+NO_MINIMUM = re.compile(r"\b(?:no minimum|без минимальн\w*|нет минимальн\w*|"
+                        r"минимальн\w+ сумм\w+ (?:заказа )?(?:у нас )?нет)", re.IGNORECASE)
+_MINIMUM = re.compile(r"\b(?:minimum|минимальн\w*)", re.IGNORECASE)
 _EXPIRES = re.compile(r"\b(?:expires?|действуют|действует|сгора\w*)\b", re.IGNORECASE)
 _NUMBER_CAP = re.compile(r"\b(?:up to|at most|no more than|maximum|не больше|не более|максимум)\s+\S*\d",
                          re.IGNORECASE)
@@ -34,13 +38,15 @@ def lifted_limit(claim: str, statements: list[Statement]) -> Statement | None:
 
     "Basketly credit never expires" is contradicted by "Basketly credit expires 12 months after
     it is issued" (a validity period), "Plus members get unlimited free Express deliveries" by
-    "2 free express deliveries per month" (a cap); a claim that names its own cap ("as many as
+    "2 free express deliveries per month" (a cap), "no minimum order" by "The minimum order is
+    $10"; a claim that names its own cap ("as many as
     you like, but rewards are capped at 10") lifts nothing. A statement that says so outright
     (a number of things per period, "expires") is cited before one that only implies it ("only",
     «срок»).
     """
     expiry, limit = bool(NEVER_EXPIRES.search(claim)), bool(NO_LIMIT.search(claim))
-    if not (expiry or limit) or (limit and _CAP.search(NO_LIMIT.sub(" ", claim))):
+    minimum = bool(NO_MINIMUM.search(claim))
+    if not (expiry or limit or minimum) or (limit and _CAP.search(NO_LIMIT.sub(" ", claim))):
         return None
     words = content(claim)
     found: list[tuple[int, Statement]] = []
@@ -49,7 +55,9 @@ def lifted_limit(claim: str, statements: list[Statement]) -> Statement | None:
         if not words & content(text) or NEVER_EXPIRES.search(text) or NO_LIMIT.search(text):
             continue
         kinds = {v.kind for v in extract_values(text)}
-        if expiry and _EXPIRY.search(text) and "duration" in kinds:
+        if minimum and _MINIMUM.search(text) and any(kind.startswith("money") for kind in kinds):
+            found.append((2, statement))
+        elif expiry and _EXPIRY.search(text) and "duration" in kinds:
             found.append((2 if _EXPIRES.search(text) else 1, statement))
         elif limit and (_CAP.search(text) or any(kind.startswith("count") for kind in kinds)):
             found.append((2 if any(kind.startswith("count") for kind in kinds) or _NUMBER_CAP.search(text) else 1,

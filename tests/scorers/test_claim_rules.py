@@ -54,6 +54,13 @@ def test_the_rules_catch(rules_only: Coach, draft: str, context: str, suggestion
      "Up to 2 hours before the slot starts"),
     ("Добавлять товары можно в любой момент, пока курьер не выехал.", "Можно ещё добавить товары в заказ?",
      "не меньше 2 часов"),
+    ("No, there's no minimum order, you can check out with any amount.", "Is there a minimum order?",
+     "The minimum order is $10."),
+    # What the customer asks about ("24/7?", «за 15 минут?») is what the answer affirms.
+    ("Our phone line is open around the clock, so feel free to ring us at +1 800 555 0142 whenever suits you.",
+     "Is your phone support 24/7? Need to call at 11pm after my shift", "8:00-20:00"),
+    ("Да, всё так: экспресс-заказ привозим в течение 15 минут после оформления.",
+     "видел рекламу экспресс за 15 минут, это правда чтоли?", "30 минут"),
     # The phone number says which line the hours are about, though no other word is shared.
     ("Телефон 8 800 555-01-42 работает круглосуточно.", "Можно позвонить вам ночью?", "8:00 до 20:00"),
 ])
@@ -67,6 +74,9 @@ def test_unlimited_and_any_time_claims_meet_the_kbs_cap(rules_only: Coach, draft
     ("You can share your link with as many people as you like, but rewards are capped at 10 per year.",
      "How many friends can I refer?"),
     ("Приглашать можно сколько угодно, но наград за год — не больше десяти.", "Скольких друзей можно пригласить?"),
+    # A time of day in the customer's question is their slot, not a claim to check.
+    ("Your slot starts at 18:00, so you're still more than 2 hours out and can move it for free.",
+     "hi, can i push my delivery from 6pm to later tonight? it's 3:30 now"),
     # The KB says "any time" about this very thing.
     ("You can cancel Plus any time in Account > Plus.", "How do I cancel Plus?"),
     ("Нет, удалять аккаунт не нужно: подписку можно отменить отдельно в разделе Аккаунт > Plus, в любой момент.",
