@@ -15,7 +15,11 @@ CLAIM_CUE = re.compile(
     r"possible|allowed|expire\w*|combin\w*|stack\w*|transfer\w*|return\w*|cash\w*|refund\w*|charge\w*|fee|"
     r"cost\w*|plan|default|automatic\w*|always|include\w*|apply|applies|valid|"
     r"можно|нельзя|нужно|надо|бесплатн\w*|платн\w*|только|никогда|не|нет|сгора\w+|вывести|перевести|"
-    r"сложить|суммир\w+|принима\w+|доступ\w+|вернуть|возврат\w*|наличн\w*|тариф\w*|действу\w+|по умолчанию|автоматически)\b",
+    r"сложить|суммир\w+|принима\w+|доступ\w+|вернуть|возврат\w*|наличн\w*|тариф\w*|действу\w+|по умолчанию|автоматически|"
+    # The Russian forms of the money verbs the English list matches in every form (refund\w*,
+    # charge\w*, transfer\w*): «вернём», «переведём», «заблокируем», «спишем», «начислим».
+    r"верн[её]м|верн[её]тся|вернутся|переведём|переведем|переведут|(?:за)?блокиру\w+|спиш\w+|списыва\w+|"
+    r"начисл\w+|удерж\w+)\b",
     re.IGNORECASE)
 #: Sentences about this customer's own order or an action just taken state the case, not policy.
 SITUATIONAL = re.compile(
