@@ -50,8 +50,9 @@ RESTRICTED = re.compile(
 #: with no answer word. Part of that is how the sets were written, so the fifth sets were
 #: written with as many right as wrong replies opening with "Yes"; there it is still 31%
 #: against 17%. "No problem", "no rush" grant; "no need to" answers nothing.
+#: "Happy to help with anything else" closes the conversation; it grants nothing.
 _GRANTS = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|of course|absolutely|certainly|definitely|good news|great news|"
-                     r"no problem|no worries|no stress|no rush|happy to|да|конечно|разумеется|безусловно|"
+                     r"no problem|no worries|no stress|no rush|happy to(?!\s+(?:help|assist))|да|конечно|разумеется|безусловно|"
                      r"без проблем|хорошая новость|не волнуйтесь|не переживайте)\b", re.IGNORECASE)
 _REFUSES = re.compile(r"^\W*(?:no(?!\s+(?:problem|worries|stress|rush|need))|nope|unfortunately|sadly|I'm afraid|"
                       r"нет|к сожалению|увы)\b", re.IGNORECASE)
