@@ -52,8 +52,9 @@ RESTRICTED = re.compile(
 #: against 17%. "No problem", "no rush" grant; "no need to" answers nothing.
 #: "Happy to help with anything else" closes the conversation; it grants nothing.
 _GRANTS = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|of course|absolutely|certainly|definitely|good news|great news|"
-                     r"no problem|no worries|no stress|no rush|happy to(?!\s+(?:help|assist))|да|конечно|разумеется|безусловно|"
-                     r"без проблем|хорошая новость|не волнуйтесь|не переживайте)\b", re.IGNORECASE)
+                     r"no problem|no worries|no stress|no rush|happy to(?!\s+(?:help|assist))|"
+                     r"да|конечно|разумеется|безусловно|без проблем|хорошая новость|не волнуйтесь|не переживайте)\b",
+                     re.IGNORECASE)
 _REFUSES = re.compile(r"^\W*(?:no(?!\s+(?:problem|worries|stress|rush|need))|nope|unfortunately|sadly|I'm afraid|"
                       r"нет|к сожалению|увы)\b", re.IGNORECASE)
 #: A sentence that is only the answer word ("Yes!", «Конечно.»): the next sentence carries it.
