@@ -120,6 +120,7 @@ def denies_what_is_claimed(statement: str, claim: str) -> bool:
         return is_negated(statement)
     return all(negated for shared, negated in parts if shared == most)
 
+
 def overpromises(claim: str, evidence: str) -> bool:
     """Whether a claim promises without limit ("any time", «в любой момент») what the evidence
     limits ("only", "within", «не позднее»)."""

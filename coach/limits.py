@@ -39,10 +39,9 @@ def lifted_limit(claim: str, statements: list[Statement]) -> Statement | None:
     "Basketly credit never expires" is contradicted by "Basketly credit expires 12 months after
     it is issued" (a validity period), "Plus members get unlimited free Express deliveries" by
     "2 free express deliveries per month" (a cap), "no minimum order" by "The minimum order is
-    $10"; a claim that names its own cap ("as many as
-    you like, but rewards are capped at 10") lifts nothing. A statement that says so outright
-    (a number of things per period, "expires") is cited before one that only implies it ("only",
-    «срок»).
+    $10"; a claim that names its own cap ("as many as you like, but rewards are capped at 10")
+    lifts nothing. A statement that says so outright (a number of things per period,
+    "expires") is cited before one that only implies it ("only", «срок»).
     """
     expiry, limit = bool(NEVER_EXPIRES.search(claim)), bool(NO_LIMIT.search(claim))
     minimum = bool(NO_MINIMUM.search(claim))
@@ -74,7 +73,7 @@ _DEADLINE = re.compile(r"\b(?:before|within|until|up to|no later than|after|до
 
 def lifted_deadline(claim: str, statements: list[Statement]) -> Statement | None:
     """The statement among ``statements`` (closest first) that sets a deadline for what the
-    claim says can be done at any time, or None.
+    claim says can be done at any time, or None: the one sharing the most words with it.
 
     "You can cancel any time before the courier leaves, free of charge" is contradicted by
     "Cancelling is free up to 2 hours before the slot". A claim that gives a duration of its own
@@ -85,13 +84,17 @@ def lifted_deadline(claim: str, statements: list[Statement]) -> Statement | None
         return None
     words = content(ANY_TIME.sub(" ", claim))
     about = [s for s in statements if len(words & content(s.text)) >= 2]
-    if any(ANY_TIME.search(s.text) for s in about):
+    if not about or any(ANY_TIME.search(s.text) for s in about):
         return None
     # The statement sharing the most words with the claim must set the deadline: one sharing
     # fewer («Удаление можно отменить ... в течение 30 дней») may be about something else.
-    if not about:
-        return None
     best = max(about, key=lambda s: len(words & content(s.text)))  # the closest among equals
     if _DEADLINE.search(best.text) and any(v.kind in ("duration", "time") for v in extract_values(best.text)):
         return best
     return None
+
+
+def lifts_a_limit(claim: str) -> bool:
+    """Whether a claim says something has no cap, expiry, minimum or deadline (a cheap test
+    before the KB statements are gathered for `lifted_limit` and `lifted_deadline`)."""
+    return any(p.search(claim) for p in (NEVER_EXPIRES, NO_LIMIT, NO_MINIMUM, ANY_TIME))

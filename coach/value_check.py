@@ -8,6 +8,7 @@ or more" for "free delivery from $50"). A corrected sentence swaps in the KB's v
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -74,6 +75,7 @@ _FUNCTION_WORDS = frozenset({"have", "has", "had", "will", "would", "was", "were
                              "будет", "есть", "был", "была", "были", "вас", "вы", "они", "тогда", "также"})
 
 
+@lru_cache(maxsize=65536)
 def _words(text: str) -> frozenset[str]:
     """Content words outside the values: "1 day" and "3 days" say nothing about the subject.
     A phone number or e-mail address counts as a word: «Телефон 8 800 555-01-42 работает

@@ -38,7 +38,7 @@ from coach.grounding import (
     path_supported,
 )
 from coach.kb_index import Hit
-from coach.limits import lifted_deadline, lifted_limit
+from coach.limits import lifted_deadline, lifted_limit, lifts_a_limit
 from coach.names import canonical_names
 from coach.nlp import Analysis, Sentence, TurnAnalysis
 from coach.pair_model import PairModel
@@ -313,10 +313,11 @@ class CorrectnessScorer(Scorer):
                 yield (match.start(), match.end(), best, "") if best else None
         # "Unlimited", "never expires" or "any time" where the KB caps the same thing, gives it a
         # validity or a deadline.
-        near = [s for s, similarity in index.align(vector, articles, k=10) if similarity >= LIMIT_SIMILARITY]
-        limit = lifted_limit(sentence.text, near) or lifted_deadline(sentence.text, near)
-        if limit is not None:
-            yield (0, len(sentence.text), limit, "")
+        if lifts_a_limit(sentence.text):
+            near = [s for s, similarity in index.align(vector, articles, k=10) if similarity >= LIMIT_SIMILARITY]
+            limit = lifted_limit(sentence.text, near) or lifted_deadline(sentence.text, near)
+            if limit is not None:
+                yield (0, len(sentence.text), limit, "")
         # A sentence stating values is judged on them, even when they only repeat the customer's.
         if values or not aligned or extract_values(sentence.text):
             return
