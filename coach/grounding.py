@@ -136,7 +136,7 @@ class StatementIndex:
                       for aid, group in self.by_article.items()}
         self.paths = {aid: {_norm_path(m.group(0)) for s in group for m in MENU_PATH.finditer(s.text)}
                       for aid, group in self.by_article.items()}
-        self.contacts = {aid: {_norm_contact(m.group(0)) for s in group for m in CONTACT.finditer(s.text)}
+        self.contacts = {aid: {normalise_contact(m.group(0)) for s in group for m in CONTACT.finditer(s.text)}
                          for aid, group in self.by_article.items()}
         self._with_contacts: dict[str, list[Statement]] = {}
         #: Every menu path and contact the KB names, whatever the article.
@@ -167,7 +167,8 @@ def _norm_path(path: str) -> str:
                       for part in path.split(">"))
 
 
-def _norm_contact(text: str) -> str:
+def normalise_contact(text: str) -> str:
+    """A phone number or e-mail address as compared: lower case, no spaces or dashes."""
     return re.sub(r"[^\w@.+]", "", text.lower()).rstrip(".")
 
 
@@ -204,4 +205,4 @@ def contacts(text: str) -> list[re.Match[str]]:
 
 def contact_supported(contact: str, known: set[str]) -> bool:
     """A claimed e-mail or phone number is right when the KB gives the same one."""
-    return _norm_contact(contact) in known
+    return normalise_contact(contact) in known

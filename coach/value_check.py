@@ -15,7 +15,7 @@ import numpy as np
 
 from coach.claim_features import content
 from coach.claims import bounded, claim_groups, same_claim, within_hours
-from coach.grounding import Statement, StatementIndex, clauses, contacts
+from coach.grounding import Statement, StatementIndex, clauses, contacts, normalise_contact
 from coach.values import Value, extract_values
 
 #: A KB statement giving the claim's value backs it only when it is within this cosine of the
@@ -81,7 +81,7 @@ def _words(text: str) -> frozenset[str]:
     A phone number or e-mail address counts as a word: «Телефон 8 800 555-01-42 работает
     круглосуточно» is about the line «Звоните по номеру 8 800 555-01-42 ...», which shares no
     other word with it."""
-    named = {re.sub(r"\D", "", m.group(0)) or m.group(0).lower() for m in contacts(text)}
+    named = {normalise_contact(m.group(0)) for m in contacts(text)}
     for value in sorted(extract_values(text), key=lambda v: -v.start):
         text = text[:value.start] + " " + text[value.end:]
     return (content(text) - _FUNCTION_WORDS) | named

@@ -43,7 +43,8 @@ _DURATION_UNITS = (
     r"минут[аы]?|мин\.?|час(?:а|ов)?|дн(?:я|ей)|день|сут(?:ки|ок)|недел[иьяюь]|недель|месяц(?:а|ев)?|год(?:а)?|лет)\b"
 )
 DURATION = re.compile(rf"{_RANGE}\s*-?\s*{_DURATION_UNITS}", re.IGNORECASE)
-BARE_UNIT = re.compile(r"(?<![\w-])(?P<half>half an hour)\b|(?<![\w-])(?P<a>a|an|one)\s+(?:full\s+|whole\s+|entire\s+)?(?P<unit>month|week|year|day|hour)\b|"
+BARE_UNIT = re.compile(r"(?<![\w-])(?P<half>half an hour)\b|"
+                       r"(?<![\w-])(?P<a>a|an|one)\s+(?:full\s+|whole\s+|entire\s+)?(?P<unit>month|week|year|day|hour)\b|"
                        r"\b(?P<ru>сутки|суток|полчаса|месяц|месяца|неделю|недели|год|года)\b|"
                        # A bare hour or day only after a word that makes it a span: «в течение
                        # часа», «за день»; alone, «до часа» is one o'clock and «час пик» rush hour.

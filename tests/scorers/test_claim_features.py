@@ -51,6 +51,9 @@ def test_what_the_agent_does_is_told_from_a_rule(text: str, own: bool) -> None:
     ("No need to send anything back.", "", 0),
     ("You can use one promo code per order.", "", 0),
     ("Доставка стоит 199 ₽.", "", 0),
+    # "Happy to help with anything else" closes the conversation; it grants nothing.
+    ("Happy to help with anything else, and have a great day, Mei!", "", 0),
+    ("Happy to do that for you: the credit is on its way.", "", 1),
     # Only a sentence that is nothing but the answer word carries over.
     ("You can stack them.", "Yes, and thanks for waiting so patiently today.", 0),
 ])

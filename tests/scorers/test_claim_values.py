@@ -351,6 +351,11 @@ def test_contact_details_are_checked_even_without_a_claim_word(coach: Coach, dra
     ("Да, вся история заказов удаляется сразу вместе с аккаунтом.", True),
     ("Courier chat opens as soon as the shopper starts picking.", False),
     ("Sure!", False),
+    # The Russian forms of the money verbs are claims as "we'll refund" is.
+    ("Деньги за оставшиеся дни вернём пропорционально на карту.", True),
+    ("Заблокируем ровно сумму заказа, без каких-либо надбавок.", True),
+    ("We'll refund the remaining months of your Annual plan.", True),
+    ("Спасибо, что написали нам!", False),
 ])
 def test_what_counts_as_a_claim(text: str, claim: bool) -> None:
     assert CorrectnessScorer.claim_like(Sentence(0, len(text), text)) is claim
